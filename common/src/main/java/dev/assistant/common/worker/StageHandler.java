@@ -29,17 +29,17 @@ public interface StageHandler<I extends Message> {
   /**
    * Handles one record.
    *
-   * @return true when the request is complete with this record, so the offsets of all its
-   *     records may be committed; false when more records of the request are expected (for
-   *     example audio chunks before the last one)
+   * @return true when the request is complete with this record, so the offsets of all its records
+   *     may be committed; false when more records of the request are expected (for example audio
+   *     chunks before the last one)
    * @throws InvalidInputException for input that will never succeed: dead-lettered at once
    * @throws Exception anything else is retried with backoff, then dead-lettered
    */
   boolean handle(I record, StageContext context) throws Exception;
 
   /**
-   * Forgets the state of a request whose processing was abandoned (dead-lettered, cancelled, or
-   * its partition moved to another worker). Called on the request's thread.
+   * Forgets the state of a request whose processing was abandoned (dead-lettered, cancelled, or its
+   * partition moved to another worker). Called on the request's thread.
    */
   default void discard(String requestId) {}
 }
