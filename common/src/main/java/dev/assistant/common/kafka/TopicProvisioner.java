@@ -1,0 +1,99 @@
+package dev.assistant.common.kafka;
+
+import dev.assistant.common.config.Config;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the pipeline's topics when they are missing, with the configured partition count,
+ * replication, size limits and retention. Existing topics are left as they are (partition counts
+ * of a live topic must not change silently: keys would move between partitions).
+ */
+public final class TopicProvisioner {
+  private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
+
+  private final Topics topics;
+  private final long maxRecordBytes;
+  private final long eventRetentionMs;
+
+  public TopicProvisioner(Topics topics, Config config) {
+    this.topics = topics;
+    this.maxRecordBytes = config.getBytes("topics.max.message.bytes", 64L << 20);
+    this.eventRetentionMs = config.getDuration("topics.retention", java.time.Duration.ofDays(1)).toMillis();
+  }
+
+  /** Topic-level settings of one topic. */
+  public Map<String, String> settingsFor(String topic) {
+    Map<String, String> cfg = new HashMap<>();
+    if (topics.isCompacted(topic)) {
+      cfg.put("cleanup.policy", "compact");
+      cfg.put("min.compaction.lag.ms", "60000");
+    } else {
+      cfg.put("retention.ms", Long.toString(eventRetentionMs));
+    }
+    // Requests carry whole unary inputs (image + audio) and llm.requests carry images.
+    if (topic.equals(topics.requests()) || topic.equals(topics.llmRequests())
+        || topic.equals(topics.dlq())) {
+      cfg.put("max.message.bytes", Long.toString(maxRecordBytes));
+    } else {
+      cfg.put("max.message.bytes", Long.toString(Math.min(maxRecordBytes, 8L << 20)));
+    }
+    return cfg;
+  }
+
+  /** Creates every shared topic that does not exist yet; returns the names it created. */
+  public List<String> ensureAll(Admin admin) {
+    return ensure(admin, topics.all(), topics.partitions());
+  }
+
+  /** Creates the reply topic of one gateway instance (a few partitions: one consumer reads it). */
+  public void ensureReplyTopic(Admin admin, String gatewayId) {
+    ensure(admin, List.of(topics.repliesFor(gatewayId)), 1);
+  }
+
+  private List<String> ensure(Admin admin, List<String> names, int partitions) {
+    try {
+      Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+      List<NewTopic> missing = new ArrayList<>();
+      for (String name : names) {
+        if (!existing.contains(name)) {
+          missing.add(
+              new NewTopic(name, partitions, topics.replicationFactor()).configs(settingsFor(name)));
+        }
+      }
+      if (missing.isEmpty()) {
+        return List.of();
+      }
+      List<String> created = new ArrayList<>();
+      var result = admin.createTopics(missing);
+      for (var entry : result.values().entrySet()) {
+        try {
+          entry.getValue().get(30, TimeUnit.SECONDS);
+          created.add(entry.getKey());
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw e;
+          }
+        }
+      }
+      log.info("created topics {}", created);
+      return created;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating topics", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot create topics " + names + ": " + e.getMessage(), e);
+    }
+  }
+}
