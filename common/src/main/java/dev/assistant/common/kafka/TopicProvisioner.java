@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Creates the pipeline's topics when they are missing, with the configured partition count,
- * replication, size limits and retention. Existing topics are left as they are (partition counts
- * of a live topic must not change silently: keys would move between partitions).
+ * replication, size limits and retention. Existing topics are left as they are (partition counts of
+ * a live topic must not change silently: keys would move between partitions).
  */
 public final class TopicProvisioner {
   private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
@@ -30,7 +30,8 @@ public final class TopicProvisioner {
   public TopicProvisioner(Topics topics, Config config) {
     this.topics = topics;
     this.maxRecordBytes = config.getBytes("topics.max.message.bytes", 64L << 20);
-    this.eventRetentionMs = config.getDuration("topics.retention", java.time.Duration.ofDays(1)).toMillis();
+    this.eventRetentionMs =
+        config.getDuration("topics.retention", java.time.Duration.ofDays(1)).toMillis();
   }
 
   /** Topic-level settings of one topic. */
@@ -43,7 +44,8 @@ public final class TopicProvisioner {
       cfg.put("retention.ms", Long.toString(eventRetentionMs));
     }
     // Requests carry whole unary inputs (image + audio) and llm.requests carry images.
-    if (topic.equals(topics.requests()) || topic.equals(topics.llmRequests())
+    if (topic.equals(topics.requests())
+        || topic.equals(topics.llmRequests())
         || topic.equals(topics.dlq())) {
       cfg.put("max.message.bytes", Long.toString(maxRecordBytes));
     } else {
@@ -69,7 +71,8 @@ public final class TopicProvisioner {
       for (String name : names) {
         if (!existing.contains(name)) {
           missing.add(
-              new NewTopic(name, partitions, topics.replicationFactor()).configs(settingsFor(name)));
+              new NewTopic(name, partitions, topics.replicationFactor())
+                  .configs(settingsFor(name)));
         }
       }
       if (missing.isEmpty()) {
