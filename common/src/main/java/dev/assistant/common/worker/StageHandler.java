@@ -27,6 +27,15 @@ public interface StageHandler<I extends Message> {
   }
 
   /**
+   * Where this record's output sequence numbers start, or -1 to continue after the previous output
+   * of the request. Stages whose request spans several independent records (one sentence per
+   * record) use it so that a replay of any record reproduces the same sequence numbers.
+   */
+  default long sequenceBase(I record) {
+    return -1;
+  }
+
+  /**
    * Handles one record.
    *
    * @return true when the request is complete with this record, so the offsets of all its records

@@ -1,0 +1,737 @@
+package dev.assistant.common.worker;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import dev.assistant.internal.v1.DeadLetter;
+import dev.assistant.internal.v1.StageError;
+import dev.assistant.internal.v1.StageOutput;
+import io.grpc.Status;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The transactional read-process-write loop of a stage.
+ *
+ * <p>One loop thread owns the consumer and the transactional producer; handlers run on a pool
+ * ({@link KeyedExecutor}) and hand their outputs back through a queue, so every Kafka call happens
+ * on the loop thread. Outputs are sent into the open transaction at once and the transaction
+ * commits every flush interval (or when the worker goes idle, or after a number of records), so a
+ * long request streams its outputs in small transactions. The input offset of a request is
+ * committed only in the transaction that carries its last output; a worker that dies mid-request
+ * leaves a committed prefix of outputs, and the next owner replays the request deterministically
+ * with the same sequence numbers, which consumers drop as already seen.
+ */
+public final class StageWorker<I extends Message> implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(StageWorker.class);
+  private static final int FAILED_MEMORY = 10_000;
+
+  private final WorkerSettings settings;
+  private final StageHandler<I> handler;
+  private final Predicate<String> cancelled;
+  private final KafkaConsumer<String, byte[]> consumer;
+  private final KafkaProducer<String, byte[]> producer;
+  private final KeyedExecutor executor;
+  private final StageMetrics metrics = StageMetrics.get();
+  private final String stageLabel;
+  private final BlockingQueue<LoopEvent> events = new LinkedBlockingQueue<>();
+  private final Thread loop;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final CountDownLatch ready = new CountDownLatch(1);
+
+  private volatile boolean closing;
+  private volatile boolean aborting;
+  private volatile boolean inPoll;
+  private volatile Throwable failure;
+
+  // Loop-thread state.
+  private final Map<TopicPartition, PartitionProgress> progress = new HashMap<>();
+  private final Map<TopicPartition, RequestSession.Lease> leases = new HashMap<>();
+  private final Map<String, RequestSession> sessions = new HashMap<>();
+  private final Set<String> failedRequests =
+      java.util.Collections.newSetFromMap(
+          new LinkedHashMap<>() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+              return size() > FAILED_MEMORY;
+            }
+          });
+  private final Set<TopicPartition> paused = new HashSet<>();
+  private boolean txOpen;
+  private int sendsInTx;
+  private long txStartNanos;
+  private long lastLagUpdate;
+
+  /**
+   * @param settings how to run
+   * @param kafka client settings
+   * @param handler what to do with each record
+   * @param cancelled tells whether a request was cancelled (usually a {@link CancellationRegistry})
+   */
+  public StageWorker(
+      WorkerSettings settings,
+      dev.assistant.common.kafka.KafkaSettings kafka,
+      StageHandler<I> handler,
+      Predicate<String> cancelled) {
+    this.settings = settings;
+    this.handler = handler;
+    this.cancelled = cancelled;
+    this.stageLabel = WorkerSettings.stageName(settings.stage());
+    Map<String, Object> consumerProps = kafka.consumer(settings.groupId());
+    consumerProps.put("client.id", settings.instanceId() + "-consumer");
+    this.consumer = new KafkaConsumer<>(consumerProps);
+    Map<String, Object> producerProps = kafka.transactionalProducer(settings.instanceId());
+    producerProps.put("client.id", settings.instanceId() + "-producer");
+    this.producer = new KafkaProducer<>(producerProps);
+    this.executor = new KeyedExecutor(settings.concurrency(), stageLabel + "-handler");
+    this.loop = new Thread(this::runLoop, stageLabel + "-loop");
+  }
+
+  /** Starts the loop; returns once the producer is registered with the transaction coordinator. */
+  public StageWorker<I> start() {
+    loop.start();
+    try {
+      if (!ready.await(120, TimeUnit.SECONDS)) {
+        throw new IllegalStateException(stageLabel + " worker did not become ready in 120 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (failure != null) {
+      throw new IllegalStateException(stageLabel + " worker failed to start", failure);
+    }
+    return this;
+  }
+
+  /** True while the loop runs. */
+  public boolean isRunning() {
+    return loop.isAlive() && !closing && !aborting;
+  }
+
+  /** Why the loop stopped on its own, if it did. */
+  public Throwable failure() {
+    return failure;
+  }
+
+  /** Finishes running requests (up to the shutdown grace), commits and leaves the group. */
+  @Override
+  public void close() {
+    closing = true;
+    consumer.wakeup();
+    awaitStop();
+  }
+
+  /**
+   * Stops at once without committing anything more, as if the process died: uncommitted work is
+   * redone by whichever worker takes the partitions over.
+   */
+  public void abort() {
+    aborting = true;
+    consumer.wakeup();
+    awaitStop();
+  }
+
+  private void awaitStop() {
+    try {
+      if (!stopped.await(settings.shutdownGrace().toMillis() + 30_000, TimeUnit.MILLISECONDS)) {
+        log.warn("{} worker did not stop in time", stageLabel);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Loop thread
+
+  private void runLoop() {
+    try {
+      producer.initTransactions();
+      consumer.subscribe(List.of(settings.inputTopic()), new Rebalance());
+      ready.countDown();
+      log.info(
+          "{} worker {} consuming {} (group {}, concurrency {})",
+          stageLabel,
+          settings.instanceId(),
+          settings.inputTopic(),
+          settings.groupId(),
+          settings.concurrency());
+      while (!closing && !aborting) {
+        drainEvents();
+        maybeCommit(false);
+        applyBackpressure();
+        pollOnce();
+        updateLag();
+      }
+      if (!aborting) {
+        finishGracefully();
+      }
+    } catch (ProducerFencedException e) {
+      failure = e;
+      log.error("{} worker fenced by a newer instance with the same ID; stopping", stageLabel);
+    } catch (Throwable e) {
+      failure = e;
+      log.error("{} worker loop failed", stageLabel, e);
+    } finally {
+      ready.countDown();
+      shutdownClients();
+      stopped.countDown();
+    }
+  }
+
+  private void pollOnce() {
+    Duration timeout = Duration.ofMillis(100);
+    if (txOpen) {
+      long remaining = settings.flushInterval().toNanos() - (System.nanoTime() - txStartNanos);
+      timeout = Duration.ofNanos(Math.max(0, Math.min(remaining, timeout.toNanos())));
+    }
+    Iterable<ConsumerRecord<String, byte[]>> records;
+    try {
+      inPoll = true;
+      if (!events.isEmpty()) {
+        timeout = Duration.ZERO;
+      }
+      records = consumer.poll(timeout);
+    } catch (WakeupException e) {
+      return;
+    } finally {
+      inPoll = false;
+    }
+    for (ConsumerRecord<String, byte[]> record : records) {
+      accept(record);
+    }
+  }
+
+  private void accept(ConsumerRecord<String, byte[]> record) {
+    TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+    PartitionProgress p = progress.get(tp);
+    RequestSession.Lease lease = leases.get(tp);
+    if (p == null || lease == null) {
+      return; // fetched just before a revocation; the new owner reads it again
+    }
+    PartitionProgress.Entry entry = p.track(record.offset());
+    String key = record.key() == null ? "" : record.key();
+    if (failedRequests.contains(key)) {
+      entry.done = true;
+      metrics.records.labelValues(stageLabel, "skipped").inc();
+      return;
+    }
+    RequestSession session = sessions.get(key);
+    if (session == null || session.lease != lease) {
+      session =
+          new RequestSession(
+              key,
+              tp,
+              lease,
+              settings.stage(),
+              consumer.groupMetadata().generationId(),
+              Instant.ofEpochMilli(record.timestamp()),
+              cancelled,
+              out -> post(new LoopEvent.Output(lease, outputRecord(out))));
+      sessions.put(key, session);
+    }
+    RequestSession s = session;
+    executor.submit(key, () -> handleOnWorkerThread(record, s, entry));
+  }
+
+  private ProducerRecord<String, byte[]> outputRecord(StageOutput out) {
+    metrics.outputs.labelValues(stageLabel).inc();
+    return new ProducerRecord<>(settings.outputTopic(), out.getRequestId(), out.toByteArray());
+  }
+
+  private void post(LoopEvent event) {
+    events.add(event);
+    if (inPoll) {
+      consumer.wakeup();
+    }
+  }
+
+  private void drainEvents() {
+    LoopEvent e;
+    while ((e = events.poll()) != null) {
+      if (e instanceof LoopEvent.Output o) {
+        if (o.lease().revoked) {
+          continue;
+        }
+        send(o.record());
+      } else if (e instanceof LoopEvent.Finished f) {
+        for (PartitionProgress.Entry entry : f.entries()) {
+          entry.done = true;
+        }
+        if (f.failed()) {
+          failedRequests.add(f.session().requestId);
+        }
+        if (f.closesSession() && sessions.get(f.session().requestId) == f.session()) {
+          sessions.remove(f.session().requestId);
+        }
+      }
+    }
+  }
+
+  private void send(ProducerRecord<String, byte[]> record) {
+    beginIfNeeded();
+    producer.send(
+        record,
+        (md, ex) -> {
+          if (ex != null) {
+            log.warn("{} send to {} failed: {}", stageLabel, record.topic(), ex.toString());
+          }
+        });
+    sendsInTx++;
+  }
+
+  private void beginIfNeeded() {
+    if (!txOpen) {
+      producer.beginTransaction();
+      txOpen = true;
+      sendsInTx = 0;
+      txStartNanos = System.nanoTime();
+    }
+  }
+
+  private Map<TopicPartition, OffsetAndMetadata> committableOffsets() {
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    progress.forEach(
+        (tp, p) -> {
+          long next = p.advance();
+          if (next >= 0) {
+            offsets.put(tp, new OffsetAndMetadata(next));
+          }
+        });
+    return offsets;
+  }
+
+  private final Map<TopicPartition, OffsetAndMetadata> unsentOffsets = new HashMap<>();
+
+  private void maybeCommit(boolean force) {
+    unsentOffsets.putAll(committableOffsets());
+    if (!txOpen && unsentOffsets.isEmpty()) {
+      return;
+    }
+    boolean idle = executor.pending() == 0 && events.isEmpty();
+    boolean due =
+        force
+            || idle
+            || sendsInTx >= settings.maxRecordsPerTransaction()
+            || (txOpen && System.nanoTime() - txStartNanos >= settings.flushInterval().toNanos());
+    if (!due) {
+      return;
+    }
+    commit();
+  }
+
+  private void commit() {
+    beginIfNeeded();
+    try {
+      if (!unsentOffsets.isEmpty()) {
+        producer.sendOffsetsToTransaction(new HashMap<>(unsentOffsets), consumer.groupMetadata());
+      }
+      producer.commitTransaction();
+      metrics.transactions.labelValues(stageLabel, "committed").inc();
+      unsentOffsets.clear();
+    } catch (ProducerFencedException e) {
+      throw e;
+    } catch (KafkaException e) {
+      log.warn("{} transaction failed ({}); redoing uncommitted work", stageLabel, e.toString());
+      metrics.transactions.labelValues(stageLabel, "aborted").inc();
+      try {
+        producer.abortTransaction();
+      } catch (KafkaException abortFailure) {
+        throw new IllegalStateException("cannot abort transaction", abortFailure);
+      }
+      unsentOffsets.clear();
+      rewindAll();
+    } finally {
+      txOpen = false;
+      sendsInTx = 0;
+    }
+  }
+
+  /** After an aborted transaction: forget everything in flight and refetch from committed. */
+  private void rewindAll() {
+    Map<TopicPartition, Long> restart = new HashMap<>();
+    progress.forEach((tp, p) -> restart.put(tp, p.committable()));
+    Set<TopicPartition> all = new HashSet<>(progress.keySet());
+    release(all);
+    for (TopicPartition tp : all) {
+      progress.put(tp, new PartitionProgress());
+      leases.put(tp, new RequestSession.Lease());
+    }
+    Map<TopicPartition, OffsetAndMetadata> committed = null;
+    while (committed == null) {
+      try {
+        committed = consumer.committed(all);
+      } catch (WakeupException e) {
+        // a handler thread woke the consumer meanwhile; ask again
+      }
+    }
+    for (TopicPartition tp : all) {
+      OffsetAndMetadata c = committed.get(tp);
+      if (c != null) {
+        consumer.seek(tp, c.offset());
+      } else {
+        consumer.seekToBeginning(List.of(tp));
+      }
+    }
+  }
+
+  /** Drops the leases, sessions and progress of partitions this worker no longer owns. */
+  private void release(Collection<TopicPartition> partitions) {
+    for (TopicPartition tp : partitions) {
+      RequestSession.Lease lease = leases.remove(tp);
+      if (lease != null) {
+        lease.revoked = true;
+      }
+      progress.remove(tp);
+      paused.remove(tp);
+    }
+    sessions
+        .values()
+        .removeIf(
+            s -> {
+              if (partitions.contains(s.partition)) {
+                String id = s.requestId;
+                executor.submit(id, () -> handler.discard(id));
+                return true;
+              }
+              return false;
+            });
+  }
+
+  private void applyBackpressure() {
+    Set<TopicPartition> assigned = consumer.assignment();
+    if (executor.pending() >= settings.maxQueued()) {
+      Set<TopicPartition> toPause = new HashSet<>(assigned);
+      toPause.removeAll(paused);
+      if (!toPause.isEmpty()) {
+        consumer.pause(toPause);
+        paused.addAll(toPause);
+      }
+    } else if (!paused.isEmpty()) {
+      List<TopicPartition> toResume = new ArrayList<>(paused);
+      toResume.retainAll(assigned);
+      consumer.resume(toResume);
+      paused.clear();
+    }
+    metrics.inflight.labelValues(stageLabel).set(executor.pending());
+  }
+
+  private void updateLag() {
+    long now = System.currentTimeMillis();
+    if (now - lastLagUpdate < 1000) {
+      return;
+    }
+    lastLagUpdate = now;
+    long lag = 0;
+    for (TopicPartition tp : consumer.assignment()) {
+      lag += consumer.currentLag(tp).orElse(0);
+    }
+    metrics.consumerLag.labelValues(stageLabel).set(lag);
+  }
+
+  private void finishGracefully() {
+    Set<TopicPartition> assigned = consumer.assignment();
+    consumer.pause(assigned);
+    long end = System.nanoTime() + settings.shutdownGrace().toNanos();
+    while (System.nanoTime() < end && (executor.pending() > 0 || !events.isEmpty())) {
+      drainEvents();
+      maybeCommit(false);
+      try {
+        consumer.poll(Duration.ofMillis(10)); // keeps the group membership alive while paused
+      } catch (WakeupException ignored) {
+        // close() wakes the consumer; nothing to do
+      }
+    }
+    drainEvents();
+    maybeCommit(true);
+    release(new HashSet<>(progress.keySet()));
+  }
+
+  private void shutdownClients() {
+    try {
+      if (aborting) {
+        for (RequestSession.Lease lease : leases.values()) {
+          lease.revoked = true;
+        }
+        producer.close(Duration.ZERO);
+        consumer.close(Duration.ZERO);
+      } else {
+        if (txOpen) {
+          try {
+            producer.abortTransaction();
+          } catch (KafkaException e) {
+            log.debug("abort on close failed", e);
+          }
+        }
+        producer.close(Duration.ofSeconds(5));
+        consumer.close(Duration.ofSeconds(5));
+      }
+    } catch (RuntimeException e) {
+      log.warn("{} worker: error closing clients: {}", stageLabel, e.toString());
+    } finally {
+      executor.close();
+      log.info("{} worker {} stopped", stageLabel, settings.instanceId());
+    }
+  }
+
+  private final class Rebalance implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      if (aborting) {
+        return;
+      }
+      // Commit what is finished while the partitions are still ours; the rest is redone.
+      drainEvents();
+      unsentOffsets.putAll(committableOffsets());
+      if (txOpen || !unsentOffsets.isEmpty()) {
+        commit();
+      }
+      release(partitions);
+      log.info("{} worker revoked {}", stageLabel, partitions);
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      if (txOpen) {
+        try {
+          producer.abortTransaction();
+        } catch (KafkaException e) {
+          log.warn("abort after losing partitions failed: {}", e.toString());
+        }
+        txOpen = false;
+      }
+      unsentOffsets.clear();
+      release(partitions);
+      log.warn("{} worker lost {}", stageLabel, partitions);
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      for (TopicPartition tp : partitions) {
+        progress.put(tp, new PartitionProgress());
+        leases.put(tp, new RequestSession.Lease());
+      }
+      log.info("{} worker assigned {}", stageLabel, partitions);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Handler threads
+
+  private void handleOnWorkerThread(
+      ConsumerRecord<String, byte[]> record,
+      RequestSession session,
+      PartitionProgress.Entry entry) {
+    if (session.lease.revoked) {
+      return;
+    }
+    MDC.put("requestId", session.requestId);
+    try {
+      session.held.add(entry);
+      if (session.failed) {
+        finish(session, false, false);
+        metrics.records.labelValues(stageLabel, "skipped").inc();
+        return;
+      }
+      I input;
+      try {
+        input = handler.parser().parseFrom(record.value() == null ? new byte[0] : record.value());
+      } catch (InvalidProtocolBufferException e) {
+        deadLetter(
+            record,
+            session,
+            Status.Code.INVALID_ARGUMENT,
+            "malformed record: " + e.getMessage(),
+            1);
+        return;
+      }
+      session.observeDeadline(handler.deadline(input));
+      if (stopIfCancelled(session)) {
+        return;
+      }
+      metrics
+          .queueSeconds
+          .labelValues(stageLabel)
+          .observe(Math.max(0, System.currentTimeMillis() - record.timestamp()) / 1000.0);
+      session.startAt(handler.sequenceBase(input));
+      long mark = session.seq();
+      Duration backoff = settings.retryBackoff();
+      for (int attempt = 1; ; attempt++) {
+        long t0 = System.nanoTime();
+        try {
+          boolean complete = handler.handle(input, session);
+          metrics.processingSeconds.labelValues(stageLabel).observe((System.nanoTime() - t0) / 1e9);
+          if (stopIfCancelled(session)) {
+            return;
+          }
+          if (complete) {
+            metrics.records.labelValues(stageLabel, "ok").inc();
+            finish(session, false, true);
+          }
+          return;
+        } catch (InvalidInputException e) {
+          deadLetter(record, session, Status.Code.INVALID_ARGUMENT, e.getMessage(), attempt);
+          return;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        } catch (Exception | LinkageError e) {
+          if (session.lease.revoked) {
+            return;
+          }
+          if (attempt >= settings.maxAttempts()) {
+            log.warn(
+                "{} giving up on {} after {} attempts", stageLabel, session.requestId, attempt, e);
+            deadLetter(record, session, Status.Code.INTERNAL, describe(e), attempt);
+            return;
+          }
+          log.info(
+              "{} attempt {} on {} failed ({}); retrying",
+              stageLabel,
+              attempt,
+              session.requestId,
+              e.toString());
+          metrics.records.labelValues(stageLabel, "retried").inc();
+          session.rewindTo(mark); // a retry replays the same sequence numbers
+          try {
+            Thread.sleep(backoff.toMillis());
+          } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            return;
+          }
+          backoff = backoff.multipliedBy(2);
+        }
+      }
+    } finally {
+      MDC.remove("requestId");
+    }
+  }
+
+  private static String describe(Throwable e) {
+    String m = e.getMessage();
+    return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+  }
+
+  /** Reports and finishes a cancelled or expired request; false when it may go on. */
+  private boolean stopIfCancelled(RequestSession session) {
+    if (session.lease.revoked) {
+      return true;
+    }
+    Status.Code code;
+    String reason;
+    if (session.isCancelledByClient()) {
+      code = Status.Code.CANCELLED;
+      reason = "cancelled by the client";
+      metrics.records.labelValues(stageLabel, "cancelled").inc();
+    } else if (session.isExpired()) {
+      code = Status.Code.DEADLINE_EXCEEDED;
+      reason = "deadline passed before " + stageLabel + " finished";
+      metrics.records.labelValues(stageLabel, "expired").inc();
+    } else {
+      return false;
+    }
+    if (!session.lastEmitted) {
+      session.emit(errorOutput(code, reason));
+    }
+    handler.discard(session.requestId);
+    finish(session, true, true);
+    return true;
+  }
+
+  private static StageOutput.Builder errorOutput(Status.Code code, String reason) {
+    return StageOutput.newBuilder()
+        .setLast(true)
+        .setError(StageError.newBuilder().setCode(code.value()).setMessage(reason));
+  }
+
+  private void deadLetter(
+      ConsumerRecord<String, byte[]> record,
+      RequestSession session,
+      Status.Code code,
+      String reason,
+      int attempts) {
+    metrics.records.labelValues(stageLabel, "dead_lettered").inc();
+    log.warn("{} dead-lettering {}: {}", stageLabel, session.requestId, reason);
+    DeadLetter.Builder dl =
+        DeadLetter.newBuilder()
+            .setRequestId(session.requestId)
+            .setStage(settings.stage())
+            .setCode(code.value())
+            .setReason(reason == null ? "" : reason)
+            .setAttempts(attempts)
+            .setTopic(record.topic())
+            .setPartition(record.partition())
+            .setOffset(record.offset())
+            .setFailedAt(RequestSession.timestamp(Instant.now()));
+    if (record.key() != null) {
+      dl.setKey(com.google.protobuf.ByteString.copyFromUtf8(record.key()));
+    }
+    if (record.value() != null) {
+      dl.setValue(com.google.protobuf.ByteString.copyFrom(record.value()));
+    }
+    post(
+        new LoopEvent.Output(
+            session.lease,
+            new ProducerRecord<>(
+                settings.dlqTopic(), session.requestId, dl.build().toByteArray())));
+    if (!session.requestId.isEmpty() && !session.lastEmitted) {
+      session.emit(errorOutput(code, stageLabel + ": " + reason));
+    }
+    try {
+      handler.discard(session.requestId);
+    } catch (RuntimeException e) {
+      log.warn("discard failed for {}", session.requestId, e);
+    }
+    finish(session, true, true);
+  }
+
+  private void finish(RequestSession session, boolean failed, boolean closesSession) {
+    if (failed) {
+      session.failed = true;
+    }
+    List<PartitionProgress.Entry> entries = new ArrayList<>(session.held);
+    session.held.clear();
+    session.lastEmitted = false;
+    post(new LoopEvent.Finished(session, entries, failed, closesSession || failed));
+  }
+
+  /** What handler threads tell the loop thread. */
+  private sealed interface LoopEvent {
+    record Output(RequestSession.Lease lease, ProducerRecord<String, byte[]> record)
+        implements LoopEvent {}
+
+    record Finished(
+        RequestSession session,
+        List<PartitionProgress.Entry> entries,
+        boolean failed,
+        boolean closesSession)
+        implements LoopEvent {}
+  }
+}
