@@ -1,0 +1,323 @@
+package dev.assistant.audio;
+
+import com.jcraft.jogg.Packet;
+import com.jcraft.jogg.Page;
+import com.jcraft.jogg.StreamState;
+import com.jcraft.jogg.SyncState;
+import com.jcraft.jorbis.Block;
+import com.jcraft.jorbis.Comment;
+import com.jcraft.jorbis.DspState;
+import com.jcraft.jorbis.Info;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import javazoom.jl.decoder.Bitstream;
+import javazoom.jl.decoder.BitstreamException;
+import javazoom.jl.decoder.Decoder;
+import javazoom.jl.decoder.DecoderException;
+import javazoom.jl.decoder.Header;
+import javazoom.jl.decoder.SampleBuffer;
+import org.jflac.ChannelData;
+import org.jflac.FLACDecoder;
+import org.jflac.frame.Frame;
+import org.jflac.metadata.StreamInfo;
+import org.jflac.util.ByteData;
+
+/**
+ * Decodes encoded audio (WAV, raw PCM16, FLAC, MP3, Ogg Vorbis) to mono float samples at one target
+ * rate, down-mixing by averaging channels and resampling with {@link Resampler} while decoding, so
+ * memory grows with the output only and stops at the configured duration limit.
+ *
+ * <p>FLAC, MP3 and Vorbis use pure-Java decoders (jflac, JLayer, JOrbis). Anything a decoder throws
+ * on malformed input, including runtime exceptions from deep inside a library, becomes an {@link
+ * InvalidAudioException} naming the format.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class AudioDecoder {
+  /** Sample rate Whisper models expect. */
+  public static final int WHISPER_RATE = 16_000;
+
+  private static final int BLOCK_FRAMES = 8192;
+
+  private final int targetRate;
+  private final AudioLimits limits;
+
+  public AudioDecoder(int targetRate, AudioLimits limits) {
+    if (targetRate < 1000 || targetRate > 768_000) {
+      throw new IllegalArgumentException("target rate out of range: " + targetRate);
+    }
+    this.targetRate = targetRate;
+    this.limits = limits;
+  }
+
+  /**
+   * Decodes a container file.
+   *
+   * @param container the declared format, or null to recognize it from the first bytes
+   */
+  public DecodedAudio decode(byte[] data, AudioContainer container) throws InvalidAudioException {
+    checkSize(data);
+    AudioContainer actual = container;
+    if (actual == null) {
+      actual =
+          AudioContainer.sniff(data)
+              .orElseThrow(
+                  () ->
+                      new InvalidAudioException(
+                          "unrecognized audio format (expected WAV, FLAC, MP3 or Ogg Vorbis)"));
+    }
+    if (actual == AudioContainer.PCM16) {
+      throw new InvalidAudioException("PCM16 needs a declared sample rate and channel count");
+    }
+    try {
+      switch (actual) {
+        case WAV:
+          return decodeWav(data, WavReader.parse(data), targetRate, limits);
+        case FLAC:
+          return decodeFlac(data);
+        case MP3:
+          return decodeMp3(data);
+        case OGG_VORBIS:
+          return decodeVorbis(data);
+        default:
+          throw new InvalidAudioException("unsupported audio format " + actual);
+      }
+    } catch (RuntimeException e) {
+      throw new InvalidAudioException(actual + ": corrupt data (" + e + ")", e);
+    }
+  }
+
+  /** Decodes raw little-endian signed 16-bit PCM with the given layout. */
+  public DecodedAudio decodePcm16(byte[] data, int sampleRate, int channels)
+      throws InvalidAudioException {
+    checkSize(data);
+    if (sampleRate <= 0 || channels <= 0) {
+      throw new InvalidAudioException(
+          "PCM16: sample rate and channel count are required, got "
+              + sampleRate
+              + " Hz x "
+              + channels);
+    }
+    MonoSink sink = new MonoSink(targetRate, limits);
+    sink.format(sampleRate, channels);
+    int frameBytes = 2 * channels;
+    if (data.length % frameBytes != 0) {
+      throw new InvalidAudioException(
+          "PCM16: "
+              + data.length
+              + " bytes is not a whole number of "
+              + channels
+              + "-channel frames");
+    }
+    WavFormat format = new WavFormat(sampleRate, channels, 16, false);
+    feedInterleaved(data, 0, data.length / frameBytes, format, sink);
+    return sink.finish(AudioContainer.PCM16);
+  }
+
+  private void checkSize(byte[] data) throws InvalidAudioException {
+    if (data.length == 0) {
+      throw new InvalidAudioException("audio is empty");
+    }
+    if (data.length > limits.maxInputBytes()) {
+      throw new InvalidAudioException(
+          "audio is "
+              + data.length
+              + " bytes, more than the limit of "
+              + limits.maxInputBytes()
+              + " bytes");
+    }
+  }
+
+  static DecodedAudio decodeWav(
+      byte[] data, WavReader.Layout layout, int targetRate, AudioLimits limits)
+      throws InvalidAudioException {
+    WavFormat format = layout.format();
+    MonoSink sink = new MonoSink(targetRate, limits);
+    sink.format(format.sampleRate(), format.channels());
+    feedInterleaved(data, layout.dataOffset(), layout.frames(), format, sink);
+    return sink.finish(AudioContainer.WAV);
+  }
+
+  private static void feedInterleaved(
+      byte[] data, int offset, int frames, WavFormat format, MonoSink sink)
+      throws InvalidAudioException {
+    int channels = format.channels();
+    int width = format.bitsPerSample() / 8;
+    float[] block = new float[Math.min(frames, BLOCK_FRAMES) * channels];
+    int p = offset;
+    for (int done = 0; done < frames; ) {
+      int n = Math.min(BLOCK_FRAMES, frames - done);
+      for (int i = 0; i < n * channels; i++, p += width) {
+        block[i] = Pcm.sampleAt(data, p, width, format.isFloat());
+      }
+      sink.interleaved(block, 0, n);
+      done += n;
+    }
+  }
+
+  private DecodedAudio decodeFlac(byte[] data) throws InvalidAudioException {
+    MonoSink sink = new MonoSink(targetRate, limits);
+    try {
+      FLACDecoder decoder = new FLACDecoder(new ByteArrayInputStream(data));
+      StreamInfo info = decoder.readStreamInfo();
+      if (info == null) {
+        throw new InvalidAudioException("FLAC: no STREAMINFO block");
+      }
+      int bits = info.getBitsPerSample();
+      if (bits < 4 || bits > 32) {
+        throw new InvalidAudioException("FLAC: unsupported sample width " + bits + " bits");
+      }
+      sink.format(info.getSampleRate(), info.getChannels());
+      float scale = (float) (1.0 / (1L << (bits - 1)));
+      float[][] planes = new float[info.getChannels()][];
+      int[] offsets = new int[info.getChannels()];
+      ByteData scratch = null;
+      int frames = 0;
+      Frame frame;
+      while ((frame = decoder.readNextFrame()) != null) {
+        if (frame.header.channels != info.getChannels()) {
+          throw new InvalidAudioException("FLAC: channel count changes mid-stream");
+        }
+        scratch = decoder.decodeFrame(frame, scratch); // undoes stereo decorrelation
+        ChannelData[] channels = decoder.getChannelData();
+        int n = frame.header.blockSize;
+        for (int c = 0; c < planes.length; c++) {
+          if (planes[c] == null || planes[c].length < n) {
+            planes[c] = new float[n];
+          }
+          int[] src = channels[c].getOutput();
+          for (int i = 0; i < n; i++) {
+            planes[c][i] = src[i] * scale;
+          }
+        }
+        sink.planar(planes, offsets, n);
+        frames++;
+      }
+      if (frames == 0) {
+        throw new InvalidAudioException("FLAC: no decodable frames (truncated or corrupt)");
+      }
+    } catch (IOException e) {
+      throw new InvalidAudioException("FLAC: " + e.getMessage(), e);
+    }
+    return sink.finish(AudioContainer.FLAC);
+  }
+
+  private DecodedAudio decodeMp3(byte[] data) throws InvalidAudioException {
+    MonoSink sink = new MonoSink(targetRate, limits);
+    Bitstream stream = new Bitstream(new ByteArrayInputStream(data));
+    Decoder decoder = new Decoder();
+    float[] block = new float[0];
+    int frames = 0;
+    try {
+      Header header;
+      while ((header = stream.readFrame()) != null) {
+        SampleBuffer out = (SampleBuffer) decoder.decodeFrame(header, stream);
+        int channels = decoder.getOutputChannels();
+        sink.format(decoder.getOutputFrequency(), channels);
+        short[] pcm = out.getBuffer();
+        int samples = out.getBufferLength();
+        if (block.length < samples) {
+          block = new float[samples];
+        }
+        for (int i = 0; i < samples; i++) {
+          block[i] = pcm[i] / 32768f;
+        }
+        sink.interleaved(block, 0, samples / channels);
+        stream.closeFrame();
+        frames++;
+      }
+    } catch (BitstreamException | DecoderException e) {
+      if (frames == 0) {
+        throw new InvalidAudioException("MP3: " + e.getMessage(), e);
+      }
+      // A damaged tail after good frames: keep what was decoded, like common players do.
+    }
+    if (frames == 0) {
+      throw new InvalidAudioException("MP3: no MPEG audio frames found");
+    }
+    return sink.finish(AudioContainer.MP3);
+  }
+
+  private DecodedAudio decodeVorbis(byte[] data) throws InvalidAudioException {
+    MonoSink sink = new MonoSink(targetRate, limits);
+    SyncState sync = new SyncState();
+    StreamState stream = new StreamState();
+    Page page = new Page();
+    Packet packet = new Packet();
+    Info info = new Info();
+    Comment comment = new Comment();
+    DspState dsp = new DspState();
+    Block block = new Block(dsp);
+    sync.init();
+    info.init();
+    comment.init();
+    float[][][] pcm = new float[1][][];
+    int[] index = null;
+    int headers = 0;
+    boolean streamStarted = false;
+    int position = 0;
+    boolean endOfStream = false;
+    while (!endOfStream) {
+      int result = sync.pageout(page);
+      if (result == 0) {
+        if (position >= data.length) {
+          break;
+        }
+        int n = Math.min(16_384, data.length - position);
+        int at = sync.buffer(n);
+        System.arraycopy(data, position, sync.data, at, n);
+        sync.wrote(n);
+        position += n;
+        continue;
+      }
+      if (result < 0) {
+        if (headers < 3) {
+          throw new InvalidAudioException("Ogg: not an Ogg stream or corrupt header pages");
+        }
+        continue; // lost sync in the middle: the next page resynchronizes
+      }
+      if (!streamStarted) {
+        stream.init(page.serialno());
+        streamStarted = true;
+      }
+      if (stream.pagein(page) < 0) {
+        if (headers < 3) {
+          throw new InvalidAudioException("Ogg: corrupt header page");
+        }
+        continue; // a page of another logical stream
+      }
+      int packetResult;
+      while ((packetResult = stream.packetout(packet)) != 0) {
+        if (packetResult < 0) {
+          continue; // a gap in the data
+        }
+        if (headers < 3) {
+          if (info.synthesis_headerin(comment, packet) < 0) {
+            throw new InvalidAudioException(
+                "Ogg: not a Vorbis stream (Opus and other codecs are not supported)");
+          }
+          if (++headers == 3) {
+            sink.format(info.rate, info.channels);
+            dsp.synthesis_init(info);
+            block.init(dsp);
+            index = new int[info.channels];
+          }
+          continue;
+        }
+        if (block.synthesis(packet) == 0) {
+          dsp.synthesis_blockin(block);
+        }
+        int samples;
+        while ((samples = dsp.synthesis_pcmout(pcm, index)) > 0) {
+          sink.planar(pcm[0], index, samples);
+          dsp.synthesis_read(samples);
+        }
+      }
+      endOfStream = page.eos() != 0;
+    }
+    if (headers < 3) {
+      throw new InvalidAudioException("Ogg: missing Vorbis headers (truncated or not Vorbis)");
+    }
+    return sink.finish(AudioContainer.OGG_VORBIS);
+  }
+}
