@@ -1,0 +1,93 @@
+package dev.assistant.llm.quant;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/** Vectorized fp32 dot products shared by {@link FloatMatrix} and the batched quantized path. */
+final class FloatKernels {
+
+  static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+  private static final int L = F.length();
+
+  private FloatKernels() {}
+
+  /** Σ w[wOff + i] · x[xOff + i] for i in [0, n). Four accumulators hide the FMA latency. */
+  static float dot(float[] w, int wOff, float[] x, int xOff, int n) {
+    FloatVector a0 = FloatVector.zero(F);
+    FloatVector a1 = FloatVector.zero(F);
+    FloatVector a2 = FloatVector.zero(F);
+    FloatVector a3 = FloatVector.zero(F);
+    int i = 0;
+    for (int end = n - 4 * L; i <= end; i += 4 * L) {
+      a0 = FloatVector.fromArray(F, w, wOff + i).fma(FloatVector.fromArray(F, x, xOff + i), a0);
+      a1 =
+          FloatVector.fromArray(F, w, wOff + i + L)
+              .fma(FloatVector.fromArray(F, x, xOff + i + L), a1);
+      a2 =
+          FloatVector.fromArray(F, w, wOff + i + 2 * L)
+              .fma(FloatVector.fromArray(F, x, xOff + i + 2 * L), a2);
+      a3 =
+          FloatVector.fromArray(F, w, wOff + i + 3 * L)
+              .fma(FloatVector.fromArray(F, x, xOff + i + 3 * L), a3);
+    }
+    for (int end = n - L; i <= end; i += L) {
+      a0 = FloatVector.fromArray(F, w, wOff + i).fma(FloatVector.fromArray(F, x, xOff + i), a0);
+    }
+    float sum = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+    for (; i < n; i++) {
+      sum += w[wOff + i] * x[xOff + i];
+    }
+    return sum;
+  }
+
+  /**
+   * One weight row against every vector of a batch: {@code y[b·rows + row] = w·x[b]}. Vectors are
+   * taken four at a time so each loaded weight vector feeds four FMAs.
+   */
+  static void dotBatch(
+      float[] w, int wOff, int cols, float[] x, int batch, float[] y, int row, int rows) {
+    int b = 0;
+    for (; b + 4 <= batch; b += 4) {
+      dot4(w, wOff, cols, x, b * cols, y, b * rows + row, rows);
+    }
+    for (; b < batch; b++) {
+      y[b * rows + row] = dot(w, wOff, x, b * cols, cols);
+    }
+  }
+
+  private static void dot4(
+      float[] w, int wOff, int n, float[] x, int xOff, float[] y, int yOff, int yStride) {
+    FloatVector a0 = FloatVector.zero(F);
+    FloatVector a1 = FloatVector.zero(F);
+    FloatVector a2 = FloatVector.zero(F);
+    FloatVector a3 = FloatVector.zero(F);
+    int x0 = xOff;
+    int x1 = xOff + n;
+    int x2 = xOff + 2 * n;
+    int x3 = xOff + 3 * n;
+    int i = 0;
+    for (int end = n - L; i <= end; i += L) {
+      FloatVector wv = FloatVector.fromArray(F, w, wOff + i);
+      a0 = wv.fma(FloatVector.fromArray(F, x, x0 + i), a0);
+      a1 = wv.fma(FloatVector.fromArray(F, x, x1 + i), a1);
+      a2 = wv.fma(FloatVector.fromArray(F, x, x2 + i), a2);
+      a3 = wv.fma(FloatVector.fromArray(F, x, x3 + i), a3);
+    }
+    float s0 = a0.reduceLanes(VectorOperators.ADD);
+    float s1 = a1.reduceLanes(VectorOperators.ADD);
+    float s2 = a2.reduceLanes(VectorOperators.ADD);
+    float s3 = a3.reduceLanes(VectorOperators.ADD);
+    for (; i < n; i++) {
+      float wi = w[wOff + i];
+      s0 += wi * x[x0 + i];
+      s1 += wi * x[x1 + i];
+      s2 += wi * x[x2 + i];
+      s3 += wi * x[x3 + i];
+    }
+    y[yOff] = s0;
+    y[yOff + yStride] = s1;
+    y[yOff + 2 * yStride] = s2;
+    y[yOff + 3 * yStride] = s3;
+  }
+}

@@ -1,0 +1,150 @@
+package dev.assistant.llm.quant;
+
+import static dev.assistant.llm.quant.Lanes.B;
+import static dev.assistant.llm.quant.Lanes.F;
+import static dev.assistant.llm.quant.Lanes.I;
+import static dev.assistant.llm.quant.Lanes.L;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
+
+/**
+ * {@link QuantFormat#NF4}: {@code w ≈ LEVELS[code] · absmax}, unsigned 4-bit codes in the {@link
+ * NibbleLayout}. The code book is looked up with a lane permutation: on AVX-512 one 16-lane vector
+ * holds the whole table ({@code vpermd}); on AVX2 the table spans two 8-lane vectors and each
+ * lookup is two permutations plus a blend on the code's top bit.
+ */
+final class Nf4Matrix extends BlockQuantizedMatrix {
+
+  /** The code book as float bits, split into vectors of L lanes (null without vector kernels). */
+  private static final IntVector TABLE_LO;
+
+  private static final IntVector TABLE_HI;
+
+  static {
+    int[] bits = new int[16];
+    for (int i = 0; i < 16; i++) {
+      bits[i] = Float.floatToRawIntBits(Nf4CodeBook.LEVELS[i]);
+    }
+    TABLE_LO = Lanes.VECTOR ? IntVector.fromArray(I, bits, 0) : null;
+    TABLE_HI = Lanes.VECTOR && L == 8 ? IntVector.fromArray(I, bits, 8) : null;
+  }
+
+  private final byte[] codes;
+  private final int rowBytes;
+
+  Nf4Matrix(int rows, int cols, int blockSize, boolean vector) {
+    super(rows, cols, blockSize, vector);
+    this.rowBytes = NibbleLayout.rowBytes(blocksPerRow, blockSize);
+    this.codes = new byte[Math.multiplyExact(rows, rowBytes)];
+  }
+
+  @Override
+  public QuantFormat format() {
+    return QuantFormat.NF4;
+  }
+
+  @Override
+  public long residentBytes() {
+    return codes.length + 4L * scales.length;
+  }
+
+  @Override
+  float encodeBlock(float[] weights, int base, int row, int start, int end, float absmax) {
+    int rowBase = row * rowBytes;
+    for (int j = start; j < end; j++) {
+      int code =
+          absmax == 0 ? Nf4CodeBook.ZERO_CODE : Nf4CodeBook.nearestCode(weights[base + j] / absmax);
+      codes[NibbleLayout.byteIndex(rowBase, j)] |= (byte) (code << NibbleLayout.shift(j));
+    }
+    return absmax;
+  }
+
+  private int code(int rowBase, int col) {
+    return (codes[NibbleLayout.byteIndex(rowBase, col)] >> NibbleLayout.shift(col)) & 0xF;
+  }
+
+  @Override
+  void matVecRows(float[] x, float[] y, int rowStart, int rowEnd) {
+    int vectorCols = vector ? cols / NibbleLayout.GROUP * NibbleLayout.GROUP : 0;
+    for (int r = rowStart; r < rowEnd; r++) {
+      float sum = vectorCols > 0 ? dotGroupsVector(r, x, vectorCols) : 0;
+      y[r] = sum + dotScalar(r, x, vectorCols, cols);
+    }
+  }
+
+  private float dotGroupsVector(int row, float[] x, int vectorCols) {
+    int rowBase = row * rowBytes;
+    int scaleBase = row * blocksPerRow;
+    FloatVector acc = FloatVector.zero(F);
+    for (int start = 0, b = 0; start < vectorCols; start += blockSize, b++) {
+      int end = Math.min(vectorCols, start + blockSize);
+      FloatVector lo = FloatVector.zero(F);
+      FloatVector hi = FloatVector.zero(F);
+      for (int j = start; j < end; j += NibbleLayout.GROUP) {
+        int offset = rowBase + j / 2;
+        for (int k = 0; k < NibbleLayout.GROUP_BYTES; k += L) {
+          IntVector packed =
+              (IntVector)
+                  ByteVector.fromArray(B, codes, offset + k)
+                      .convertShape(VectorOperators.B2I, I, 0);
+          lo = lookup(packed.and(0xF)).fma(FloatVector.fromArray(F, x, j + k), lo);
+          hi =
+              lookup(packed.lanewise(VectorOperators.ASHR, 4).and(0xF))
+                  .fma(FloatVector.fromArray(F, x, j + 16 + k), hi);
+        }
+      }
+      acc = lo.add(hi).fma(FloatVector.broadcast(F, scales[scaleBase + b]), acc);
+    }
+    return acc.reduceLanes(VectorOperators.ADD);
+  }
+
+  /** Code-book values of codes in 0..15. */
+  private static FloatVector lookup(IntVector codes) {
+    if (L == 16) {
+      return TABLE_LO.rearrange(codes.toShuffle()).reinterpretAsFloats();
+    }
+    // 16 entries over two 8-lane tables: permute both by the low 3 bits, blend on bit 3
+    VectorShuffle<Integer> low3 = codes.and(7).toShuffle();
+    return TABLE_LO
+        .rearrange(low3)
+        .blend(TABLE_HI.rearrange(low3), codes.compare(VectorOperators.GT, 7))
+        .reinterpretAsFloats();
+  }
+
+  private float dotScalar(int row, float[] x, int from, int to) {
+    int rowBase = row * rowBytes;
+    float sum = 0;
+    for (int j = from; j < to; j++) {
+      float w = Nf4CodeBook.LEVELS[code(rowBase, j)] * scales[row * blocksPerRow + j / blockSize];
+      sum += w * x[j];
+    }
+    return sum;
+  }
+
+  @Override
+  void decodeRow(int row, float[] dst, int dstOff) {
+    int rowBase = row * rowBytes;
+    int vectorCols = vector ? cols / NibbleLayout.GROUP * NibbleLayout.GROUP : 0;
+    for (int j = 0; j < vectorCols; j += NibbleLayout.GROUP) {
+      float scale = scales[row * blocksPerRow + j / blockSize];
+      int offset = rowBase + j / 2;
+      for (int k = 0; k < NibbleLayout.GROUP_BYTES; k += L) {
+        IntVector packed =
+            (IntVector)
+                ByteVector.fromArray(B, codes, offset + k).convertShape(VectorOperators.B2I, I, 0);
+        lookup(packed.and(0xF)).mul(scale).intoArray(dst, dstOff + j + k);
+        lookup(packed.lanewise(VectorOperators.ASHR, 4).and(0xF))
+            .mul(scale)
+            .intoArray(dst, dstOff + j + 16 + k);
+      }
+    }
+    for (int j = vectorCols; j < cols; j++) {
+      dst[dstOff + j] =
+          Nf4CodeBook.LEVELS[code(rowBase, j)] * scales[row * blocksPerRow + j / blockSize];
+    }
+  }
+}

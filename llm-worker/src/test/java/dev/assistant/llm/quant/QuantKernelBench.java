@@ -1,0 +1,179 @@
+package dev.assistant.llm.quant;
+
+import java.util.SplittableRandom;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Benchmark (a main, not a test) of the fused kernels at Llama-1B-class shapes: time per
+ * matrix-vector product and GB/s of weights read for fp32 vs INT8 vs Q4 vs NF4 at 1 and N threads,
+ * batched matMul time ÷ batch-1 time, and the memory bandwidth of this machine measured in the same
+ * run (a vectorized sum over a 512 MiB array), so ratios are meaningful.
+ *
+ * <p>Arguments (all optional): {@code shapes=2048x2048,5632x2048 threads=1,2 seconds=0.3 repeats=5
+ * block=64 formats=F32,INT8,Q4,NF4}. Every figure is the minimum over {@code repeats} runs of at
+ * least {@code seconds} each.
+ */
+public final class QuantKernelBench {
+
+  private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+
+  public static void main(String[] args) {
+    String shapes = "2048x2048,5632x2048,2048x5632,32000x2048";
+    String threadList = "1," + Runtime.getRuntime().availableProcessors();
+    String formats = "F32,INT8,Q4,NF4";
+    double seconds = 0.3;
+    int repeats = 5;
+    int block = 64;
+    for (String arg : args) {
+      String[] kv = arg.split("=", 2);
+      switch (kv[0]) {
+        case "shapes" -> shapes = kv[1];
+        case "threads" -> threadList = kv[1];
+        case "formats" -> formats = kv[1];
+        case "seconds" -> seconds = Double.parseDouble(kv[1]);
+        case "repeats" -> repeats = Integer.parseInt(kv[1]);
+        case "block" -> block = Integer.parseInt(kv[1]);
+        default -> throw new IllegalArgumentException("unknown argument " + arg);
+      }
+    }
+    int[] threads = parseInts(threadList);
+    System.out.printf(
+        "java %s, %d cores, float vector %d lanes, block %d, min of %d runs x %.1f s%n",
+        Runtime.version(),
+        Runtime.getRuntime().availableProcessors(),
+        F.length(),
+        block,
+        repeats,
+        seconds);
+    for (int t : threads) {
+      QuantKernels.setParallelism(t);
+      double gbs = memoryBandwidth(t, seconds, repeats);
+      System.out.printf("memory bandwidth (read, %d thread(s)): %.1f GB/s%n", t, gbs);
+    }
+    System.out.println();
+    System.out.println(
+        "shape          format  MiB    thr  matVec µs  GB/s   ×fp32  batch4/1  batch8/1");
+    for (String shape : shapes.split(",")) {
+      String[] rc = shape.split("x");
+      int rows = Integer.parseInt(rc[0]);
+      int cols = Integer.parseInt(rc[1]);
+      float[] weights = randomWeights(rows, cols);
+      double[] fp32Micros = new double[threads.length];
+      for (String format : formats.split(",")) {
+        QuantizedMatrix m =
+            format.equals("F32")
+                ? FloatMatrix.of(weights, rows, cols)
+                : QuantizedMatrix.quantize(weights, rows, cols, QuantFormat.valueOf(format), block);
+        for (int ti = 0; ti < threads.length; ti++) {
+          QuantKernels.setParallelism(threads[ti]);
+          double b1 = timeMicros(m, 1, seconds, repeats);
+          double b4 = timeMicros(m, 4, seconds, repeats);
+          double b8 = timeMicros(m, 8, seconds, repeats);
+          if (format.equals("F32")) {
+            fp32Micros[ti] = b1;
+          }
+          System.out.printf(
+              "%-14s %-6s %6.1f %4d %10.1f %6.1f %6s %9.2f %9.2f%n",
+              shape,
+              format,
+              m.residentBytes() / 1048576.0,
+              threads[ti],
+              b1,
+              m.residentBytes() / (b1 * 1e3),
+              fp32Micros[ti] > 0 ? String.format("%.2f", fp32Micros[ti] / b1) : "-",
+              b4 / b1,
+              b8 / b1);
+        }
+      }
+    }
+  }
+
+  /** Minimum over runs of the mean time of one product with {@code batch} vectors, in µs. */
+  private static double timeMicros(QuantizedMatrix m, int batch, double seconds, int repeats) {
+    float[] x = new float[batch * m.cols()];
+    float[] y = new float[batch * m.rows()];
+    SplittableRandom random = new SplittableRandom(1);
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) random.nextDouble(-1, 1);
+    }
+    Runnable call = batch == 1 ? () -> m.matVec(x, y) : () -> m.matMul(x, batch, y);
+    return minMicros(call, seconds, repeats);
+  }
+
+  private static double minMicros(Runnable call, double seconds, int repeats) {
+    for (int i = 0; i < 20; i++) {
+      call.run(); // warm-up: let the JIT compile the kernels
+    }
+    double best = Double.MAX_VALUE;
+    for (int r = 0; r < repeats; r++) {
+      long budget = (long) (seconds * 1e9);
+      long start = System.nanoTime();
+      int calls = 0;
+      long elapsed;
+      do {
+        call.run();
+        calls++;
+        elapsed = System.nanoTime() - start;
+      } while (elapsed < budget);
+      best = Math.min(best, elapsed / 1e3 / calls);
+    }
+    return best;
+  }
+
+  /** Read bandwidth: a vectorized sum over a 512 MiB array split across {@code threads}. */
+  private static double memoryBandwidth(int threads, double seconds, int repeats) {
+    float[] big = new float[128 << 20];
+    for (int i = 0; i < big.length; i += 1024) {
+      big[i] = i;
+    }
+    float[] sink = new float[threads];
+    int chunk = big.length / threads;
+    Runnable sum =
+        () ->
+            QuantKernels.forRows(
+                threads,
+                Integer.MAX_VALUE,
+                (start, end) -> {
+                  for (int t = start; t < end; t++) {
+                    sink[t] = sumRange(big, t * chunk, chunk);
+                  }
+                });
+    double micros = minMicros(sum, seconds, repeats);
+    return big.length * 4.0 / (micros * 1e3);
+  }
+
+  private static float sumRange(float[] a, int from, int n) {
+    FloatVector s0 = FloatVector.zero(F);
+    FloatVector s1 = FloatVector.zero(F);
+    FloatVector s2 = FloatVector.zero(F);
+    FloatVector s3 = FloatVector.zero(F);
+    int l = F.length();
+    for (int i = from, end = from + n - 4 * l; i <= end; i += 4 * l) {
+      s0 = s0.add(FloatVector.fromArray(F, a, i));
+      s1 = s1.add(FloatVector.fromArray(F, a, i + l));
+      s2 = s2.add(FloatVector.fromArray(F, a, i + 2 * l));
+      s3 = s3.add(FloatVector.fromArray(F, a, i + 3 * l));
+    }
+    return s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+  }
+
+  private static float[] randomWeights(int rows, int cols) {
+    float[] w = new float[rows * cols];
+    SplittableRandom random = new SplittableRandom(42);
+    for (int i = 0; i < w.length; i++) {
+      w[i] = (float) random.nextDouble(-0.1, 0.1);
+    }
+    return w;
+  }
+
+  private static int[] parseInts(String list) {
+    String[] parts = list.split(",");
+    int[] values = new int[parts.length];
+    for (int i = 0; i < parts.length; i++) {
+      values[i] = Integer.parseInt(parts[i].trim());
+    }
+    return values;
+  }
+}
