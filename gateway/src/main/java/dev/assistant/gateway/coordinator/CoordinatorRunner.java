@@ -1,0 +1,82 @@
+package dev.assistant.gateway.coordinator;
+
+import dev.assistant.common.config.Config;
+import dev.assistant.common.kafka.KafkaSettings;
+import dev.assistant.common.kafka.Topics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the coordinator topology with exactly-once v2. Every gateway instance runs one member of the
+ * same application, so the coordinator's partitions spread over the gateways and move when one goes
+ * away.
+ */
+public final class CoordinatorRunner implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(CoordinatorRunner.class);
+  private final KafkaStreams streams;
+
+  public CoordinatorRunner(Config config, Topics topics, String instanceId) {
+    Properties props = new Properties();
+    props.putAll(
+        new KafkaSettings(config)
+            .streams(
+                config.getString("coordinator.application.id", topics.prefix() + "coordinator")));
+    String stateDir =
+        config.getString(
+            "coordinator.state.dir",
+            Path.of(System.getProperty("java.io.tmpdir"), "assistant-coordinator", instanceId)
+                .toString());
+    try {
+      Files.createDirectories(Path.of(stateDir));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot create " + stateDir, e);
+    }
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
+    props.put(StreamsConfig.CLIENT_ID_CONFIG, instanceId + "-coordinator");
+    this.streams =
+        new KafkaStreams(
+            CoordinatorTopology.build(topics, CoordinatorSettings.from(config)), props);
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          log.error("coordinator thread failed; replacing it", e);
+          return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler
+              .StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+  }
+
+  public CoordinatorRunner start() {
+    streams.start();
+    return this;
+  }
+
+  /** Blocks until the coordinator is running or the timeout passes; true when running. */
+  public boolean awaitRunning(Duration timeout) throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < end) {
+      if (streams.state() == KafkaStreams.State.RUNNING) {
+        return true;
+      }
+      if (!streams.state().isRunningOrRebalancing()
+          && streams.state() != KafkaStreams.State.CREATED) {
+        return false;
+      }
+      Thread.sleep(50);
+    }
+    return false;
+  }
+
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  @Override
+  public void close() {
+    streams.close(Duration.ofSeconds(20));
+  }
+}

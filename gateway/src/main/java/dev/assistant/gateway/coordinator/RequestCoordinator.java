@@ -1,0 +1,560 @@
+package dev.assistant.gateway.coordinator;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Timestamp;
+import dev.assistant.api.v1.Accepted;
+import dev.assistant.api.v1.AnswerDelta;
+import dev.assistant.api.v1.Completed;
+import dev.assistant.api.v1.Error;
+import dev.assistant.api.v1.Event;
+import dev.assistant.api.v1.Stage;
+import dev.assistant.api.v1.StageTiming;
+import dev.assistant.common.kafka.Topics;
+import dev.assistant.common.text.SentenceSplitter;
+import dev.assistant.internal.v1.ControlAck;
+import dev.assistant.internal.v1.ControlRecord;
+import dev.assistant.internal.v1.CoordinatorState;
+import dev.assistant.internal.v1.LlmRequestRecord;
+import dev.assistant.internal.v1.Reply;
+import dev.assistant.internal.v1.RequestKind;
+import dev.assistant.internal.v1.RequestRecord;
+import dev.assistant.internal.v1.ResultRecord;
+import dev.assistant.internal.v1.RouteRecord;
+import dev.assistant.internal.v1.StageOutput;
+import dev.assistant.internal.v1.TtsRequestRecord;
+import io.grpc.Status;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The state machine of a request: joins the request with its final transcript, splits the streamed
+ * answer into sentences for speech synthesis, numbers every event and routes it to the gateway that
+ * owns the call, and writes the final result.
+ *
+ * <p>Stage outputs carry a per-stage sequence number; one at or below the highest seen is a replay
+ * by a restarted worker and is dropped, so clients never see a duplicate. Events are kept in a
+ * store until the request's retention ends, so a client that reconnects anywhere can resume with
+ * Watch.
+ */
+final class RequestCoordinator implements Processor<String, byte[], String, Object> {
+  private static final Logger log = LoggerFactory.getLogger(RequestCoordinator.class);
+
+  private final Topics topics;
+  private final CoordinatorSettings settings;
+  private ProcessorContext<String, Object> context;
+  private KeyValueStore<String, CoordinatorState> states;
+  private KeyValueStore<String, byte[]> events;
+
+  RequestCoordinator(Topics topics, CoordinatorSettings settings) {
+    this.topics = topics;
+    this.settings = settings;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, Object> context) {
+    this.context = context;
+    this.states = context.getStateStore(CoordinatorTopology.STATE_STORE);
+    this.events = context.getStateStore(CoordinatorTopology.EVENT_STORE);
+    context.schedule(settings.purgeInterval(), PunctuationType.WALL_CLOCK_TIME, this::purge);
+  }
+
+  @Override
+  public void process(Record<String, byte[]> record) {
+    String topic = context.recordMetadata().map(m -> m.topic()).orElse("");
+    String id = record.key();
+    if (id == null || id.isEmpty() || record.value() == null) {
+      return;
+    }
+    try {
+      if (topic.equals(topics.requests())) {
+        onRequest(RequestRecord.parseFrom(record.value()));
+      } else if (topic.equals(topics.control())) {
+        onControl(id, ControlRecord.parseFrom(record.value()));
+      } else if (topic.equals(topics.routes())) {
+        onRoute(id, RouteRecord.parseFrom(record.value()));
+      } else {
+        onStageOutput(id, StageOutput.parseFrom(record.value()));
+      }
+    } catch (InvalidProtocolBufferException e) {
+      // Producers are ours; a malformed record here is a bug elsewhere, not a reason to stop.
+      log.error("dropping malformed record for {} on {}: {}", id, topic, e.getMessage());
+    }
+  }
+
+  // --- requests ---------------------------------------------------------------------------------
+
+  private void onRequest(RequestRecord request) {
+    String id = request.getRequestId();
+    CoordinatorState existing = states.get(id);
+    if (existing != null) {
+      onDuplicate(existing, request);
+      return;
+    }
+    RequestRecord stored = request.toBuilder().clearAudio().build();
+    CoordinatorState.Builder state =
+        CoordinatorState.newBuilder()
+            .setRequest(stored)
+            .setRoute(request.getReplyRoute())
+            .setNextSequence(1);
+    emit(
+        state,
+        Stage.STAGE_COORDINATOR,
+        Event.newBuilder()
+            .setAccepted(Accepted.newBuilder().setAcceptedAt(request.getAcceptedAt())));
+    if (request.hasAudio() && !request.getAudio().getData().isEmpty()) {
+      chunkAudio(request);
+    } else if (!request.getAudioStreamed()) {
+      sendLlmRequest(state);
+    }
+    states.put(id, state.build());
+  }
+
+  /** Cuts a unary request's audio into audio.chunks records, options on the first. */
+  private void chunkAudio(RequestRecord request) {
+    byte[] audio = request.getAudio().getData().toByteArray();
+    int size = settings.audioChunkBytes();
+    int count = Math.max(1, (audio.length + size - 1) / size);
+    for (int i = 0; i < count; i++) {
+      int from = i * size;
+      int to = Math.min(audio.length, from + size);
+      var chunk =
+          dev.assistant.internal.v1.AudioChunkRecord.newBuilder()
+              .setRequestId(request.getRequestId())
+              .setSeq(i)
+              .setEncoding(request.getAudio().getEncoding())
+              .setSampleRate(request.getAudio().getSampleRate())
+              .setChannels(request.getAudio().getChannels())
+              .setData(com.google.protobuf.ByteString.copyFrom(audio, from, to - from))
+              .setLast(i == count - 1);
+      if (i == 0) {
+        chunk.setOptions(request.getOptions());
+        if (request.hasDeadline()) {
+          chunk.setDeadline(request.getDeadline());
+        }
+      }
+      if (i == count - 1) {
+        chunk.setTotalChunks(count);
+      }
+      forward(CoordinatorTopology.SINK_AUDIO, request.getRequestId(), chunk.build().toByteArray());
+    }
+  }
+
+  /**
+   * The same request ID again. Nothing is run twice: an Ask is attached to the existing request
+   * (its events are replayed to the new caller); a Submit is told it is a duplicate.
+   */
+  private void onDuplicate(CoordinatorState existing, RequestRecord request) {
+    Event.Builder notice =
+        Event.newBuilder()
+            .setRequestId(request.getRequestId())
+            .setSequence(0)
+            .setStage(Stage.STAGE_COORDINATOR)
+            .setTime(now())
+            .setAccepted(
+                Accepted.newBuilder()
+                    .setAcceptedAt(existing.getRequest().getAcceptedAt())
+                    .setDuplicate(true));
+    if (request.getKind() == RequestKind.REQUEST_KIND_ASK) {
+      CoordinatorState.Builder state = existing.toBuilder().setRoute(request.getReplyRoute());
+      replay(state.build(), 1);
+      states.put(request.getRequestId(), state.build());
+    } else {
+      reply(request.getReplyRoute(), request.getRequestId(), notice.build());
+    }
+  }
+
+  // --- stage outputs ---------------------------------------------------------------------------
+
+  private void onStageOutput(String id, StageOutput out) {
+    CoordinatorState existing = states.get(id);
+    if (existing == null || existing.getFinished()) {
+      return; // unknown (purged) or already finished: late outputs of a cancelled request
+    }
+    int stage = out.getStageValue();
+    long last = existing.getLastStageSeqOrDefault(stage, -1L);
+    if (out.getSeq() <= last) {
+      return; // replay of an output already routed
+    }
+    CoordinatorState.Builder state = existing.toBuilder().putLastStageSeq(stage, out.getSeq());
+    recordTiming(state, out);
+    if (out.hasError()) {
+      fail(state, out.getStage(), out.getError().getCode(), out.getError().getMessage());
+    } else {
+      switch (out.getStage()) {
+        case STAGE_STT -> onTranscript(state, out);
+        case STAGE_LLM -> onAnswer(state, out);
+        case STAGE_TTS -> onSpeech(state, out);
+        default -> log.warn("output of unexpected stage {} for {}", out.getStage(), id);
+      }
+    }
+    states.put(id, state.build());
+  }
+
+  private void onTranscript(CoordinatorState.Builder state, StageOutput out) {
+    if (!out.hasTranscript()) {
+      return;
+    }
+    emit(state, Stage.STAGE_STT, Event.newBuilder().setTranscript(out.getTranscript()));
+    if (out.getTranscript().getFinal() && !state.getTranscriptDone()) {
+      state.setTranscriptDone(true).setTranscript(out.getTranscript());
+      RequestRecord r = state.getRequest();
+      if (out.getTranscript().getText().isBlank() && r.getPrompt().isBlank() && !r.hasImage()) {
+        fail(
+            state,
+            Stage.STAGE_STT,
+            Status.Code.INVALID_ARGUMENT.value(),
+            "no speech was recognized and the request has no prompt or image");
+        return;
+      }
+      sendLlmRequest(state);
+    }
+  }
+
+  private void sendLlmRequest(CoordinatorState.Builder state) {
+    if (state.getLlmSent()) {
+      return;
+    }
+    RequestRecord r = state.getRequest();
+    LlmRequestRecord.Builder llm =
+        LlmRequestRecord.newBuilder()
+            .setRequestId(r.getRequestId())
+            .setOptions(r.getOptions())
+            .setPrompt(r.getPrompt())
+            .setTranscript(state.getTranscript().getText())
+            .setLanguage(state.getTranscript().getLanguage());
+    if (r.hasImage()) {
+      llm.setImage(r.getImage());
+    }
+    if (r.hasDeadline()) {
+      llm.setDeadline(r.getDeadline());
+    }
+    forward(CoordinatorTopology.SINK_LLM, r.getRequestId(), llm.build().toByteArray());
+    // The image is no longer needed here; keep the state small.
+    state.setLlmSent(true).setRequest(r.toBuilder().clearImage());
+  }
+
+  private void onAnswer(CoordinatorState.Builder state, StageOutput out) {
+    if (out.hasToken()) {
+      if (out.getToken().getText().isEmpty()) {
+        return;
+      }
+      emit(
+          state,
+          Stage.STAGE_LLM,
+          Event.newBuilder()
+              .setAnswerDelta(
+                  AnswerDelta.newBuilder()
+                      .setText(out.getToken().getText())
+                      .setTokenCount(out.getToken().getTokenCount())));
+      speakCompleteSentences(state, state.getPendingText() + out.getToken().getText(), false);
+    } else if (out.hasAnswer() && !state.getAnswerDone()) {
+      state.setAnswerDone(true).setAnswer(out.getAnswer());
+      emit(state, Stage.STAGE_LLM, Event.newBuilder().setAnswer(out.getAnswer()));
+      if (speechSkipped(state)) {
+        complete(state);
+      } else {
+        speakCompleteSentences(state, state.getPendingText(), true);
+      }
+    }
+  }
+
+  private static boolean speechSkipped(CoordinatorState.Builder state) {
+    return state.getRequest().getOptions().getSkipSpeech();
+  }
+
+  /** The sentence splitter: complete sentences go to speech synthesis as soon as they exist. */
+  private void speakCompleteSentences(
+      CoordinatorState.Builder state, String text, boolean finished) {
+    if (speechSkipped(state)) {
+      return;
+    }
+    SentenceSplitter.Split split = SentenceSplitter.split(text, finished);
+    List<String> sentences = new ArrayList<>(split.sentences());
+    state.setPendingText(split.remainder());
+    if (finished && sentences.isEmpty()) {
+      sentences.add(""); // an empty last marker still ends the audio stream
+    }
+    for (int i = 0; i < sentences.size(); i++) {
+      boolean last = finished && i == sentences.size() - 1;
+      RequestRecord r = state.getRequest();
+      String language =
+          !r.getOptions().getSpeechLanguage().isEmpty()
+              ? r.getOptions().getSpeechLanguage()
+              : !state.getTranscript().getLanguage().isEmpty()
+                  ? state.getTranscript().getLanguage()
+                  : r.getOptions().getLanguage();
+      TtsRequestRecord.Builder tts =
+          TtsRequestRecord.newBuilder()
+              .setRequestId(r.getRequestId())
+              .setSentenceIndex(state.getNextSentence())
+              .setText(sentences.get(i))
+              .setLast(last)
+              .setOptions(r.getOptions())
+              .setLanguage(language);
+      if (r.hasDeadline()) {
+        tts.setDeadline(r.getDeadline());
+      }
+      forward(CoordinatorTopology.SINK_TTS, r.getRequestId(), tts.build().toByteArray());
+      state.setNextSentence(state.getNextSentence() + 1).setSentences(state.getNextSentence());
+    }
+  }
+
+  private void onSpeech(CoordinatorState.Builder state, StageOutput out) {
+    if (out.hasSpectrogram()) {
+      emit(state, Stage.STAGE_TTS, Event.newBuilder().setSpectrogram(out.getSpectrogram()));
+    }
+    if (out.hasAudio()) {
+      state.setAudioBytes(state.getAudioBytes() + out.getAudio().getData().size());
+      emit(state, Stage.STAGE_TTS, Event.newBuilder().setAudio(out.getAudio()));
+      if (out.getAudio().getLast()) {
+        complete(state);
+      }
+    }
+  }
+
+  private static void recordTiming(CoordinatorState.Builder state, StageOutput out) {
+    if (out.getStage() == Stage.STAGE_UNSPECIFIED) {
+      return;
+    }
+    for (int i = 0; i < state.getTimingsCount(); i++) {
+      StageTiming t = state.getTimings(i);
+      if (t.getStage() == out.getStage()) {
+        StageTiming.Builder b = t.toBuilder();
+        if (out.hasQueued() && !t.hasQueued()) {
+          b.setQueued(out.getQueued());
+        }
+        if (out.hasProcessing()) {
+          b.setProcessing(out.getProcessing());
+        }
+        state.setTimings(i, b);
+        return;
+      }
+    }
+    StageTiming.Builder b = StageTiming.newBuilder().setStage(out.getStage());
+    if (out.hasQueued()) {
+      b.setQueued(out.getQueued());
+    }
+    if (out.hasProcessing()) {
+      b.setProcessing(out.getProcessing());
+    }
+    state.addTimings(b);
+  }
+
+  // --- control and routes ----------------------------------------------------------------------
+
+  private void onControl(String id, ControlRecord control) {
+    if (!control.getCancelled()) {
+      return;
+    }
+    CoordinatorState existing = states.get(id);
+    boolean running = existing != null && !existing.getFinished();
+    if (running) {
+      CoordinatorState.Builder state = existing.toBuilder();
+      fail(
+          state, Stage.STAGE_COORDINATOR, Status.Code.CANCELLED.value(), "cancelled by the client");
+      states.put(id, state.build());
+    }
+    if (!control.getReplyRoute().isEmpty()) {
+      ack(control.getReplyRoute(), id, control.getCorrelationId(), existing != null, running);
+    }
+  }
+
+  private void onRoute(String id, RouteRecord route) {
+    CoordinatorState existing = states.get(id);
+    if (existing == null) {
+      ack(route.getReplyRoute(), id, route.getCorrelationId(), false, false);
+      return;
+    }
+    CoordinatorState state = existing.toBuilder().setRoute(route.getReplyRoute()).build();
+    states.put(id, state);
+    ack(route.getReplyRoute(), id, route.getCorrelationId(), true, !state.getFinished());
+    replay(state, Math.max(1, route.getFromSequence()));
+  }
+
+  private void replay(CoordinatorState state, long from) {
+    String id = state.getRequest().getRequestId();
+    try (KeyValueIterator<String, byte[]> it =
+        events.range(eventKey(id, from), eventKey(id, Long.MAX_VALUE))) {
+      while (it.hasNext()) {
+        KeyValue<String, byte[]> kv = it.next();
+        try {
+          reply(state.getRoute(), id, Event.parseFrom(kv.value));
+        } catch (InvalidProtocolBufferException e) {
+          log.error("corrupt stored event {}", kv.key);
+        }
+      }
+    }
+  }
+
+  // --- completion ------------------------------------------------------------------------------
+
+  private void complete(CoordinatorState.Builder state) {
+    Instant accepted = toInstant(state.getRequest().getAcceptedAt());
+    Completed completed =
+        Completed.newBuilder()
+            .addAllTimings(state.getTimingsList())
+            .setTotal(toDuration(Duration.between(accepted, Instant.now())))
+            .build();
+    emit(state, Stage.STAGE_COORDINATOR, Event.newBuilder().setCompleted(completed));
+    finish(state, 0, "", completed);
+  }
+
+  private void fail(CoordinatorState.Builder state, Stage stage, int code, String message) {
+    if (state.getFinished()) {
+      return;
+    }
+    emit(
+        state,
+        stage,
+        Event.newBuilder()
+            .setError(Error.newBuilder().setCode(code).setMessage(message).setStage(stage)));
+    finish(
+        state, code, message, Completed.newBuilder().addAllTimings(state.getTimingsList()).build());
+  }
+
+  private void finish(CoordinatorState.Builder state, int code, String message, Completed done) {
+    Timestamp now = now();
+    state
+        .setFinished(true)
+        .setStatusCode(code)
+        .setStatusMessage(message)
+        .setFinishedAt(now)
+        .setPendingText("");
+    RequestRecord r = state.getRequest();
+    ResultRecord.Builder result =
+        ResultRecord.newBuilder()
+            .setRequestId(r.getRequestId())
+            .setTenant(r.getTenant())
+            .setStatusCode(code)
+            .setStatusMessage(message)
+            .setSentences(state.getSentences())
+            .setAudioBytes(state.getAudioBytes())
+            .setCompleted(done)
+            .setAcceptedAt(r.getAcceptedAt())
+            .setFinishedAt(now);
+    if (state.getTranscriptDone()) {
+      result.setTranscript(state.getTranscript());
+    }
+    if (state.getAnswerDone()) {
+      result.setAnswer(state.getAnswer());
+    }
+    forward(CoordinatorTopology.SINK_RESULTS, r.getRequestId(), result.build());
+  }
+
+  /** Wall-clock sweep: forget finished requests past retention, fail ones that never finish. */
+  private void purge(long nowMs) {
+    Instant now = Instant.ofEpochMilli(nowMs);
+    List<String> forget = new ArrayList<>();
+    List<String> expire = new ArrayList<>();
+    try (KeyValueIterator<String, CoordinatorState> it = states.all()) {
+      while (it.hasNext()) {
+        KeyValue<String, CoordinatorState> kv = it.next();
+        CoordinatorState s = kv.value;
+        if (s.getFinished()) {
+          if (toInstant(s.getFinishedAt()).plus(settings.retention()).isBefore(now)) {
+            forget.add(kv.key);
+          }
+        } else if (toInstant(s.getRequest().getAcceptedAt())
+            .plus(settings.maxAge())
+            .isBefore(now)) {
+          expire.add(kv.key);
+        }
+      }
+    }
+    for (String id : expire) {
+      CoordinatorState.Builder state = states.get(id).toBuilder();
+      fail(
+          state,
+          Stage.STAGE_COORDINATOR,
+          Status.Code.DEADLINE_EXCEEDED.value(),
+          "request did not finish within " + settings.maxAge());
+      states.put(id, state.build());
+    }
+    for (String id : forget) {
+      states.delete(id);
+      List<String> keys = new ArrayList<>();
+      try (KeyValueIterator<String, byte[]> it =
+          events.range(eventKey(id, 0), eventKey(id, Long.MAX_VALUE))) {
+        it.forEachRemaining(kv -> keys.add(kv.key));
+      }
+      keys.forEach(events::delete);
+    }
+  }
+
+  // --- events ----------------------------------------------------------------------------------
+
+  /** Numbers an event, stores it for replay and routes it to the owning gateway. */
+  private void emit(CoordinatorState.Builder state, Stage stage, Event.Builder event) {
+    String id = state.getRequest().getRequestId();
+    long seq = state.getNextSequence();
+    state.setNextSequence(seq + 1);
+    Event e = event.setRequestId(id).setSequence(seq).setStage(stage).setTime(now()).build();
+    events.put(eventKey(id, seq), e.toByteArray());
+    reply(state.getRoute(), id, e);
+  }
+
+  private void reply(String route, String id, Event event) {
+    if (route.isEmpty()) {
+      return; // batch submissions nobody watches
+    }
+    forward(
+        CoordinatorTopology.SINK_REPLIES,
+        id,
+        new CoordinatorTopology.RoutedReply(route, Reply.newBuilder().setEvent(event).build()));
+  }
+
+  private void ack(String route, String id, String correlation, boolean found, boolean running) {
+    if (route.isEmpty()) {
+      return;
+    }
+    forward(
+        CoordinatorTopology.SINK_REPLIES,
+        id,
+        new CoordinatorTopology.RoutedReply(
+            route,
+            Reply.newBuilder()
+                .setAck(
+                    ControlAck.newBuilder()
+                        .setRequestId(id)
+                        .setCorrelationId(correlation)
+                        .setFound(found)
+                        .setWasRunning(running))
+                .build()));
+  }
+
+  private void forward(String child, String key, Object value) {
+    context.forward(new Record<>(key, value, context.currentSystemTimeMs()), child);
+  }
+
+  /** Event store key: request ID, a separator below any ID character, zero-padded sequence. */
+  static String eventKey(String id, long seq) {
+    return id + '\u0001' + String.format("%019d", seq);
+  }
+
+  private static Timestamp now() {
+    Instant t = Instant.now();
+    return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
+  }
+
+  private static Instant toInstant(Timestamp t) {
+    return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+  }
+
+  private static com.google.protobuf.Duration toDuration(Duration d) {
+    return com.google.protobuf.Duration.newBuilder()
+        .setSeconds(d.getSeconds())
+        .setNanos(d.getNano())
+        .build();
+  }
+}
