@@ -1,0 +1,158 @@
+package dev.assistant.llm.backend.text;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import dev.assistant.llm.backend.ChatTurn;
+import dev.assistant.llm.backend.llava.ModelConfigException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds the prompt text from a conversation with the checkpoint's chat template ({@code
+ * chat_template} in {@code tokenizer_config.json}, {@code chat_template.json} or {@code
+ * chat_template.jinja}), or LLaVA-1.5's conversation format when there is none: {@code [system
+ * ]USER: <image>\n… ASSISTANT:}.
+ *
+ * <p>Templates written for multimodal processors iterate over content parts ({@code {"type":
+ * "image"}}, {@code {"type": "text"}}); older ones expect a string. The form is chosen by whether
+ * the template inspects a content part's {@code type}; with a string, the image placeholder is
+ * prepended to the user's text as LLaVA-1.5 does.
+ *
+ * <p>Thread-safety: immutable.
+ */
+public final class ChatTemplate {
+  /** The image placeholder of LLaVA checkpoints. */
+  public static final String IMAGE = "<image>";
+
+  static final String LLAVA_15 =
+      "{% for message in messages %}"
+          + "{% if message['role'] == 'system' %}{{ message['content'] }} "
+          + "{% elif message['role'] == 'user' %}USER: {{ message['content'] }} "
+          + "{% elif message['role'] == 'assistant' %}ASSISTANT: {{ message['content'] }}{{ eos_token }}"
+          + "{% endif %}{% endfor %}"
+          + "{% if add_generation_prompt %}ASSISTANT:{% endif %}";
+
+  private final JinjaTemplate template;
+  private final boolean contentParts;
+  private final Map<String, Object> specialTokens;
+  private final boolean isDefault;
+
+  private ChatTemplate(String source, Map<String, Object> specialTokens, boolean isDefault) {
+    this.template = JinjaTemplate.compile(source);
+    this.contentParts =
+        source.contains("['type']") || source.contains(".type") || source.contains("'type'");
+    this.specialTokens = Map.copyOf(specialTokens);
+    this.isDefault = isDefault;
+  }
+
+  public static ChatTemplate load(Path modelDir) {
+    JsonObject config = LlavaTokenizer.readConfig(modelDir.resolve("tokenizer_config.json"));
+    Map<String, Object> tokens = new HashMap<>();
+    tokens.put("bos_token", LlavaTokenizer.tokenString(config, "bos_token", "<s>"));
+    tokens.put("eos_token", LlavaTokenizer.tokenString(config, "eos_token", "</s>"));
+    String source = templateSource(config);
+    if (source == null) {
+      source = fromSideFile(modelDir);
+    }
+    try {
+      return source == null
+          ? new ChatTemplate(LLAVA_15, tokens, true)
+          : new ChatTemplate(source, tokens, false);
+    } catch (TemplateException e) {
+      throw new ModelConfigException("chat template of " + modelDir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** LLaVA-1.5's format, for checkpoints without a template. */
+  public static ChatTemplate llava15(String eosToken) {
+    return new ChatTemplate(LLAVA_15, Map.of("bos_token", "<s>", "eos_token", eosToken), true);
+  }
+
+  /** A template from source, for callers that carry their own. */
+  public static ChatTemplate of(String source, String bosToken, String eosToken) {
+    return new ChatTemplate(source, Map.of("bos_token", bosToken, "eos_token", eosToken), false);
+  }
+
+  private static String templateSource(JsonObject config) {
+    JsonElement t = config.get("chat_template");
+    if (t == null || t.isJsonNull()) {
+      return null;
+    }
+    if (t.isJsonArray()) {
+      for (JsonElement e : t.getAsJsonArray()) {
+        JsonObject named = e.getAsJsonObject();
+        if (named.get("name").getAsString().equals("default")) {
+          return named.get("template").getAsString();
+        }
+      }
+      return null;
+    }
+    return t.getAsString();
+  }
+
+  private static String fromSideFile(Path modelDir) {
+    try {
+      Path jinja = modelDir.resolve("chat_template.jinja");
+      if (Files.isRegularFile(jinja)) {
+        return Files.readString(jinja);
+      }
+      Path json = modelDir.resolve("chat_template.json");
+      if (Files.isRegularFile(json)) {
+        return templateSource(LlavaTokenizer.readConfig(json));
+      }
+    } catch (IOException e) {
+      throw new ModelConfigException("cannot read chat template of " + modelDir, e);
+    }
+    return null;
+  }
+
+  public boolean isDefault() {
+    return isDefault;
+  }
+
+  /**
+   * The prompt for a conversation ending with the user's turn, followed by the generation prompt.
+   *
+   * @param systemPrompt empty for the template's own default
+   * @param history earlier turns, oldest first
+   * @param userText the new user message
+   * @param withImage whether the new user message carries the image
+   */
+  public String render(
+      String systemPrompt, List<ChatTurn> history, String userText, boolean withImage) {
+    List<Object> messages = new ArrayList<>();
+    if (!systemPrompt.isEmpty()) {
+      messages.add(message("system", systemPrompt, false));
+    }
+    for (ChatTurn turn : history) {
+      messages.add(message(turn.role(), turn.text(), false));
+    }
+    messages.add(message("user", userText, withImage));
+    Map<String, Object> vars = new HashMap<>(specialTokens);
+    vars.put("messages", messages);
+    vars.put("add_generation_prompt", Boolean.TRUE);
+    return template.render(vars);
+  }
+
+  private Map<String, Object> message(String role, String text, boolean withImage) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("role", role);
+    if (contentParts) {
+      List<Object> parts = new ArrayList<>();
+      if (withImage) {
+        parts.add(Map.of("type", "image"));
+      }
+      parts.add(Map.of("type", "text", "text", text));
+      m.put("content", parts);
+    } else {
+      m.put("content", withImage ? IMAGE + "\n" + text : text);
+    }
+    return m;
+  }
+}
