@@ -33,6 +33,18 @@ final class Nf4Matrix extends BlockQuantizedMatrix {
     TABLE_HI = Lanes.VECTOR && L == 8 ? IntVector.fromArray(I, bits, 8) : null;
   }
 
+  /**
+   * Lane permutations by computed indexes compile to {@code vpermd} on recent JDKs but not on JDK
+   * 17, where a scalar table lookup is faster (figures in docs/benchmarks/llm-quant.md).
+   * Overridable with {@code -Ddev.assistant.quant.nf4=permute|table}.
+   */
+  static final boolean PERMUTE_LOOKUP =
+      switch (System.getProperty("dev.assistant.quant.nf4", "auto")) {
+        case "permute" -> true;
+        case "table" -> false;
+        default -> Runtime.version().feature() >= 21;
+      };
+
   private final byte[] codes;
   private final int rowBytes;
 
@@ -77,6 +89,13 @@ final class Nf4Matrix extends BlockQuantizedMatrix {
   }
 
   private float dotGroupsVector(int row, float[] x, int vectorCols) {
+    return PERMUTE_LOOKUP
+        ? dotGroupsPermute(row, x, vectorCols)
+        : dotGroupsTable(row, x, vectorCols);
+  }
+
+  /** Looks codes up in vector registers with lane permutations. */
+  private float dotGroupsPermute(int row, float[] x, int vectorCols) {
     int rowBase = row * rowBytes;
     int scaleBase = row * blocksPerRow;
     FloatVector acc = FloatVector.zero(F);
@@ -100,6 +119,33 @@ final class Nf4Matrix extends BlockQuantizedMatrix {
       acc = lo.add(hi).fma(FloatVector.broadcast(F, scales[scaleBase + b]), acc);
     }
     return acc.reduceLanes(VectorOperators.ADD);
+  }
+
+  /**
+   * Decodes the row with scalar loads from the 16-entry table into a per-thread buffer, then takes
+   * an fp32 dot product: for JDKs whose lane permutations by computed indexes are slow. The whole
+   * row is decoded first because a vector load of values just written by scalar stores cannot be
+   * forwarded from the store buffer and stalls.
+   */
+  private float dotGroupsTable(int row, float[] x, int vectorCols) {
+    float[] buffer = RowKernelMatrix.rowBuffer(vectorCols);
+    decodeGroupsScalar(row, buffer, 0, vectorCols);
+    return FloatKernels.dot(buffer, 0, x, 0, vectorCols);
+  }
+
+  private void decodeGroupsScalar(int row, float[] dst, int dstOff, int vectorCols) {
+    float[] levels = Nf4CodeBook.LEVELS;
+    int rowBase = row * rowBytes;
+    for (int j = 0; j < vectorCols; j += NibbleLayout.GROUP) {
+      float scale = scales[row * blocksPerRow + j / blockSize];
+      int offset = rowBase + j / 2;
+      int out = dstOff + j;
+      for (int k = 0; k < NibbleLayout.GROUP_BYTES; k++) {
+        int packed = codes[offset + k];
+        dst[out + k] = levels[packed & 0xF] * scale;
+        dst[out + k + 16] = levels[(packed >> 4) & 0xF] * scale;
+      }
+    }
   }
 
   /** Code-book values of codes in 0..15. */
@@ -129,17 +175,22 @@ final class Nf4Matrix extends BlockQuantizedMatrix {
   void decodeRow(int row, float[] dst, int dstOff) {
     int rowBase = row * rowBytes;
     int vectorCols = vector ? cols / NibbleLayout.GROUP * NibbleLayout.GROUP : 0;
-    for (int j = 0; j < vectorCols; j += NibbleLayout.GROUP) {
-      float scale = scales[row * blocksPerRow + j / blockSize];
-      int offset = rowBase + j / 2;
-      for (int k = 0; k < NibbleLayout.GROUP_BYTES; k += L) {
-        IntVector packed =
-            (IntVector)
-                ByteVector.fromArray(B, codes, offset + k).convertShape(VectorOperators.B2I, I, 0);
-        lookup(packed.and(0xF)).mul(scale).intoArray(dst, dstOff + j + k);
-        lookup(packed.lanewise(VectorOperators.ASHR, 4).and(0xF))
-            .mul(scale)
-            .intoArray(dst, dstOff + j + 16 + k);
+    if (!PERMUTE_LOOKUP) {
+      decodeGroupsScalar(row, dst, dstOff, vectorCols);
+    } else {
+      for (int j = 0; j < vectorCols; j += NibbleLayout.GROUP) {
+        float scale = scales[row * blocksPerRow + j / blockSize];
+        int offset = rowBase + j / 2;
+        for (int k = 0; k < NibbleLayout.GROUP_BYTES; k += L) {
+          IntVector packed =
+              (IntVector)
+                  ByteVector.fromArray(B, codes, offset + k)
+                      .convertShape(VectorOperators.B2I, I, 0);
+          lookup(packed.and(0xF)).mul(scale).intoArray(dst, dstOff + j + k);
+          lookup(packed.lanewise(VectorOperators.ASHR, 4).and(0xF))
+              .mul(scale)
+              .intoArray(dst, dstOff + j + 16 + k);
+        }
       }
     }
     for (int j = vectorCols; j < cols; j++) {

@@ -83,7 +83,8 @@ abstract class RowKernelMatrix implements QuantizedMatrix {
         });
   }
 
-  private static float[] rowBuffer(int length) {
+  /** A per-thread scratch buffer of at least {@code length} floats. */
+  static float[] rowBuffer(int length) {
     float[] buffer = ROW_BUFFER.get();
     if (buffer.length < length) {
       buffer = new float[length];
