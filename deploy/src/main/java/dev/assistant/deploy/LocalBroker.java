@@ -39,6 +39,9 @@ public final class LocalBroker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LocalBroker.class);
   private static final String FORMAT_RECORD = "formatted-with.properties";
 
+  /** Marks the broker JVM's command line so that PID files can be checked against it. */
+  public static final String ROLE = "kafka-broker";
+
   private final BrokerOptions options;
   private final ManagedProcess process;
 
@@ -224,6 +227,7 @@ public final class LocalBroker implements AutoCloseable {
   private static List<String> jvm(BrokerOptions o) {
     return List.of(
         javaExecutable().toString(),
+        ManagedProcess.roleFlag(ROLE),
         "-Xmx" + o.heap(),
         "-XX:+UseG1GC",
         "-XX:MaxGCPauseMillis=20",

@@ -24,6 +24,14 @@ import java.util.concurrent.TimeUnit;
 public final class ManagedProcess implements AutoCloseable {
   private static final Path[] SETSID = {Path.of("/usr/bin/setsid"), Path.of("/bin/setsid")};
 
+  /**
+   * A JVM argument naming a process's role. It goes first, because the command line the OS reports
+   * for another process is cut at 4 KiB and a broker's classpath alone is longer.
+   */
+  static String roleFlag(String role) {
+    return "-Ddev.assistant.role=" + role;
+  }
+
   private final String name;
   private final Process process;
   private final Path logFile;

@@ -1,0 +1,133 @@
+package dev.assistant.deploy;
+
+import dev.assistant.common.config.Config;
+import dev.assistant.common.config.ConfigException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How the launcher runs the stack.
+ *
+ * @param repoRoot where the modules' {@code target/} folders are
+ * @param runDir generated configs, logs, PID files, broker data and default models
+ * @param services which services to run (start order)
+ * @param externalKafka use {@code kafka.bootstrap.servers} instead of starting a broker
+ * @param grpcHost address the gateway is reached at
+ * @param grpcPort the gateway's gRPC port
+ * @param metricsPorts each service's Prometheus port
+ * @param startTimeout how long one service may take to become ready (model loading included)
+ * @param stopTimeout how long one service may take to stop after SIGTERM
+ * @param jvmArgs extra JVM arguments per service
+ * @param version the project version in the jar names
+ */
+public record StackOptions(
+    Path repoRoot,
+    Path runDir,
+    List<StackService> services,
+    boolean externalKafka,
+    String grpcHost,
+    int grpcPort,
+    Map<StackService, Integer> metricsPorts,
+    Duration startTimeout,
+    Duration stopTimeout,
+    Map<StackService, List<String>> jvmArgs,
+    String version) {
+
+  /** The project version the launcher was built with (jar names carry it). */
+  public static final String PROJECT_VERSION = "0.1.0-SNAPSHOT";
+
+  public StackOptions {
+    services = List.copyOf(services);
+    if (services.isEmpty()) {
+      throw new ConfigException("launcher.services is empty: nothing to run");
+    }
+    metricsPorts = Map.copyOf(metricsPorts);
+    jvmArgs = Map.copyOf(jvmArgs);
+    if (grpcPort < 1 || grpcPort > 65535) {
+      throw new ConfigException(StackService.GRPC_PORT_KEY + "=" + grpcPort + " is not a port");
+    }
+    for (StackService s : services) {
+      Integer p = metricsPorts.get(s);
+      if (p == null || p < 1 || p > 65535) {
+        throw new ConfigException(s.metricsPortKey() + "=" + p + " is not a port");
+      }
+    }
+    if (metricsPorts.values().stream().distinct().count() != metricsPorts.size()) {
+      throw new ConfigException("two services share a metrics port: " + metricsPorts);
+    }
+    if (startTimeout.isNegative() || startTimeout.isZero()) {
+      throw new ConfigException("launcher.start.timeout must be positive");
+    }
+    if (stopTimeout.isNegative() || stopTimeout.isZero()) {
+      throw new ConfigException("launcher.stop.timeout must be positive");
+    }
+  }
+
+  /**
+   * Options from configuration. Keys: {@code launcher.run.dir} (default {@code run}), {@code
+   * launcher.services} (default all), {@code broker.mode} ({@code local} or {@code external}),
+   * {@code gateway.grpc.port}, {@code <service>.metrics.port}, {@code launcher.start.timeout},
+   * {@code launcher.stop.timeout}, {@code launcher.<service>.jvm.args}.
+   */
+  public static StackOptions from(Config config, Path repoRoot) {
+    String mode = config.getString("broker.mode", "local");
+    if (!mode.equals("local") && !mode.equals("external")) {
+      throw new ConfigException("broker.mode='" + mode + "' must be local or external");
+    }
+    List<StackService> services;
+    try {
+      services =
+          StackService.parse(
+              config.getList("launcher.services", List.of("stt", "llm", "tts", "gateway")));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("launcher.services: " + e.getMessage());
+    }
+    Map<StackService, Integer> metrics = new EnumMap<>(StackService.class);
+    Map<StackService, List<String>> jvm = new EnumMap<>(StackService.class);
+    for (StackService s : StackService.values()) {
+      metrics.put(s, config.getInt(s.metricsPortKey(), s.defaultMetricsPort(), 1, 65535));
+      jvm.put(
+          s,
+          config
+              .get("launcher." + s.id() + ".jvm.args")
+              .map(v -> Arrays.stream(v.trim().split("\\s+")).toList())
+              .orElse(List.of()));
+    }
+    return new StackOptions(
+        repoRoot.toAbsolutePath().normalize(),
+        repoRoot.resolve(config.getString("launcher.run.dir", "run")).toAbsolutePath().normalize(),
+        services,
+        mode.equals("external"),
+        config.getString("gateway.grpc.host", "127.0.0.1"),
+        config.getInt(StackService.GRPC_PORT_KEY, StackService.DEFAULT_GRPC_PORT, 1, 65535),
+        metrics,
+        config.getDuration("launcher.start.timeout", Duration.ofMinutes(5)),
+        config.getDuration("launcher.stop.timeout", Duration.ofSeconds(30)),
+        jvm,
+        config.getString("launcher.version", PROJECT_VERSION));
+  }
+
+  public Path logDir() {
+    return runDir.resolve("logs");
+  }
+
+  public Path configDir() {
+    return runDir.resolve("config");
+  }
+
+  public Path pidDir() {
+    return runDir.resolve("pids");
+  }
+
+  public Path modelDir() {
+    return runDir.resolve("models");
+  }
+
+  public Path brokerDataDir() {
+    return runDir.resolve("broker");
+  }
+}
