@@ -194,8 +194,26 @@ public final class AssistantService extends AssistantGrpc.AssistantImplBase {
     private boolean ended;
     private boolean failed;
 
+    private volatile EventStream stream;
+    private volatile Runnable release;
+
     ConverseCall(ServerCallStreamObserver<Event> observer) {
       this.observer = observer;
+      // A bidi call's handlers must be set before converse() returns, not when the header comes.
+      observer.setOnReadyHandler(
+          () -> {
+            EventStream s = stream;
+            if (s != null) {
+              s.drain();
+            }
+          });
+      observer.setOnCancelHandler(
+          () -> {
+            Runnable r = release;
+            if (r != null) {
+              r.run();
+            }
+          });
     }
 
     @Override
@@ -247,7 +265,15 @@ public final class AssistantService extends AssistantGrpc.AssistantImplBase {
         r.setImage(h.getImage());
       }
       deadline().ifPresent(r::setDeadline);
-      stream(observer, id, 1, ticket);
+      EventStream events = new EventStream(observer, 1, settings.maxBufferedEvents(), () -> {});
+      AutoCloseable registration = replies.listen(id, events);
+      release =
+          () -> {
+            closeQuietly(registration);
+            ticket.close();
+          };
+      events.onFinish(release);
+      stream = events;
       try {
         // Audio must not overtake its request: the request is durable before any chunk is sent.
         publisher.request(r.build()).get(settings.ackTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -451,7 +477,7 @@ public final class AssistantService extends AssistantGrpc.AssistantImplBase {
                 ticket.close();
               }
             });
-    stream.attach();
+    observer.setOnReadyHandler(stream::drain);
     registration[0] = replies.listen(id, stream);
     observer.setOnCancelHandler(
         () -> {

@@ -16,7 +16,7 @@ final class EventStream implements ReplyListener.EventListener {
   private final ServerCallStreamObserver<Event> observer;
   private final int maxBuffered;
   private final ArrayDeque<Event> buffer = new ArrayDeque<>();
-  private final Runnable onFinish;
+  private volatile Runnable onFinish;
   private long lastSequence;
   private boolean finished;
 
@@ -31,9 +31,9 @@ final class EventStream implements ReplyListener.EventListener {
     this.onFinish = onFinish;
   }
 
-  /** Hooks flow control; call before the first event can arrive. */
-  void attach() {
-    observer.setOnReadyHandler(this::drain);
+  /** Replaces what runs once the call ends (set before events can arrive). */
+  void onFinish(Runnable action) {
+    this.onFinish = action;
   }
 
   @Override
@@ -57,7 +57,8 @@ final class EventStream implements ReplyListener.EventListener {
     finish(status);
   }
 
-  private synchronized void drain() {
+  /** Sends buffered events while the client is ready; the call's on-ready handler. */
+  synchronized void drain() {
     while (!finished && !buffer.isEmpty() && observer.isReady() && !observer.isCancelled()) {
       Event e = buffer.poll();
       observer.onNext(e);
