@@ -8,8 +8,9 @@ import dev.assistant.llm.backend.safetensors.TensorDType;
  * @param modernNames true for {@code model.language_model.*} tensor names (transformers ≥ 4.52),
  *     false for the classic {@code language_model.model.*}
  * @param shards 1 writes {@code model.safetensors}; more write an index and that many shards
- * @param std standard deviation of the random weights (uniform distribution); correctness fixtures
+ * @param std standard deviation of the random weights (normal distribution); correctness fixtures
  *     use ≈ 0.1 so that mistakes move logits visibly
+ * @param embeddingStd standard deviation of the token embeddings (and a tied LM head)
  * @param chatTemplate null for none (LLaVA-1.5 default applies), else a Jinja template
  */
 public record CheckpointSpec(
@@ -30,6 +31,7 @@ public record CheckpointSpec(
     boolean modernNames,
     int shards,
     double std,
+    double embeddingStd,
     long seed,
     String chatTemplate) {
 
@@ -69,6 +71,7 @@ public record CheckpointSpec(
         false,
         1,
         0.1,
+        0.1,
         42,
         null);
   }
@@ -96,6 +99,7 @@ public record CheckpointSpec(
         false,
         4,
         0.02,
+        0.02,
         7,
         null);
   }
@@ -119,6 +123,7 @@ public record CheckpointSpec(
         modernNames,
         shards,
         std,
+        embeddingStd,
         seed,
         chatTemplate);
   }
@@ -142,6 +147,7 @@ public record CheckpointSpec(
         modern,
         n,
         std,
+        embeddingStd,
         seed,
         chatTemplate);
   }
@@ -165,6 +171,7 @@ public record CheckpointSpec(
         modernNames,
         shards,
         std,
+        embeddingStd,
         seed,
         chatTemplate);
   }
@@ -188,7 +195,8 @@ public record CheckpointSpec(
         modernNames,
         shards,
         std,
-        template == null ? seed : seed,
+        embeddingStd,
+        seed,
         template);
   }
 
@@ -211,7 +219,38 @@ public record CheckpointSpec(
         modernNames,
         shards,
         std,
+        embeddingStd,
         s,
         chatTemplate);
+  }
+
+  /**
+   * A tiny model whose next-token choice has a clear winner, like a trained model's: tied
+   * embeddings with a large norm make the current token's own row stand out from 32,064 random
+   * rows. On the plain tiny model the top two logits of 32,064 random candidates are so close that
+   * any perturbation (even int8's) flips a few percent of them.
+   */
+  public static CheckpointSpec tinyPeaked() {
+    return new CheckpointSpec(
+        128,
+        192,
+        2,
+        4,
+        2,
+        32064,
+        true,
+        32,
+        64,
+        3,
+        2,
+        28,
+        14,
+        TensorDType.F32,
+        false,
+        1,
+        0.1,
+        1.0,
+        43,
+        null);
   }
 }

@@ -255,7 +255,7 @@ public final class RandomLlavaCheckpointWriter {
     List<Tensor> out = new ArrayList<>();
     int hd = s.hidden() / s.heads();
     int kv = s.kvHeads() * hd;
-    out.add(rand(s, lm + "embed_tokens.weight", s.vocab(), s.hidden()));
+    out.add(randStd(s, lm + "embed_tokens.weight", s.embeddingStd(), s.vocab(), s.hidden()));
     for (int i = 0; i < s.layers(); i++) {
       String p = lm + "layers." + i + ".";
       out.add(norm(s, p + "input_layernorm.weight", s.hidden()));
@@ -304,13 +304,16 @@ public final class RandomLlavaCheckpointWriter {
   }
 
   private static Tensor rand(CheckpointSpec s, String name, long... shape) {
-    return new Tensor(
-        name, shape, () -> uniform(s.seed() ^ name.hashCode(), count(shape), 0, s.std()));
+    return randStd(s, name, s.std(), shape);
+  }
+
+  private static Tensor randStd(CheckpointSpec s, String name, double std, long... shape) {
+    return new Tensor(name, shape, () -> normal(s.seed() ^ name.hashCode(), count(shape), 0, std));
   }
 
   /** Norm scales near 1, perturbed so that a missing or misplaced scale changes the output. */
   private static Tensor norm(CheckpointSpec s, String name, long n) {
-    return new Tensor(name, new long[] {n}, () -> uniform(s.seed() ^ name.hashCode(), n, 1, 0.1));
+    return new Tensor(name, new long[] {n}, () -> normal(s.seed() ^ name.hashCode(), n, 1, 0.1));
   }
 
   private static int count(long[] shape) {
@@ -321,13 +324,12 @@ public final class RandomLlavaCheckpointWriter {
     return Math.toIntExact(n);
   }
 
-  /** Uniform values with the given mean and standard deviation (fast for billions of values). */
-  static float[] uniform(long seed, long n, double mean, double std) {
+  /** Normally distributed values, as trained weights roughly are (NF4's code book assumes so). */
+  static float[] normal(long seed, long n, double mean, double std) {
     SplittableRandom r = new SplittableRandom(seed);
     float[] out = new float[Math.toIntExact(n)];
-    double a = std * Math.sqrt(3);
     for (int i = 0; i < out.length; i++) {
-      out[i] = (float) (mean + (2 * r.nextDouble() - 1) * a);
+      out[i] = (float) (mean + r.nextGaussian() * std);
     }
     return out;
   }
