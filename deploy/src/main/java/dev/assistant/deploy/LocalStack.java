@@ -104,7 +104,8 @@ public final class LocalStack implements AutoCloseable {
   private void requireJars() {
     List<String> missing = new ArrayList<>();
     for (StackService s : options.services()) {
-      if (!Files.isRegularFile(s.jar(options.repoRoot(), options.version()))) {
+      if (options.launches().get(s).isDefaultJar()
+          && !Files.isRegularFile(s.jar(options.repoRoot(), options.version()))) {
         missing.add(
             options.repoRoot().relativize(s.jar(options.repoRoot(), options.version())).toString());
       }
@@ -167,8 +168,8 @@ public final class LocalStack implements AutoCloseable {
     command.addAll(
         List.of(
             "-cp",
-            s.jar(options.repoRoot(), options.version()).toString(),
-            s.mainClass(),
+            options.launches().get(s).classpath(),
+            options.launches().get(s).mainClass(),
             "--config",
             configFile.toString()));
     Path logFile = rotate(options.logDir().resolve(s.id() + ".log"));

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * How the launcher runs the stack.
@@ -23,6 +24,9 @@ import java.util.Map;
  * @param stopTimeout how long one service may take to stop after SIGTERM
  * @param jvmArgs extra JVM arguments per service
  * @param version the project version in the jar names
+ * @param launches what to run for each service: its shaded jar and main class, unless {@code
+ *     launcher.<service>.classpath} / {@code launcher.<service>.main.class} say otherwise (another
+ *     build, a profiler agent's wrapper, a test double)
  */
 public record StackOptions(
     Path repoRoot,
@@ -35,7 +39,11 @@ public record StackOptions(
     Duration startTimeout,
     Duration stopTimeout,
     Map<StackService, List<String>> jvmArgs,
-    String version) {
+    String version,
+    Map<StackService, Launch> launches) {
+
+  /** A classpath and the main class to run from it. */
+  public record Launch(String classpath, String mainClass, boolean isDefaultJar) {}
 
   /** The project version the launcher was built with (jar names carry it). */
   public static final String PROJECT_VERSION = "0.1.0-SNAPSHOT";
@@ -47,6 +55,7 @@ public record StackOptions(
     }
     metricsPorts = Map.copyOf(metricsPorts);
     jvmArgs = Map.copyOf(jvmArgs);
+    launches = Map.copyOf(launches);
     if (grpcPort < 1 || grpcPort > 65535) {
       throw new ConfigException(StackService.GRPC_PORT_KEY + "=" + grpcPort + " is not a port");
     }
@@ -88,7 +97,17 @@ public record StackOptions(
     }
     Map<StackService, Integer> metrics = new EnumMap<>(StackService.class);
     Map<StackService, List<String>> jvm = new EnumMap<>(StackService.class);
+    Map<StackService, Launch> launches = new EnumMap<>(StackService.class);
+    Path root = repoRoot.toAbsolutePath().normalize();
+    String version = config.getString("launcher.version", PROJECT_VERSION);
     for (StackService s : StackService.values()) {
+      Optional<String> cp = config.get("launcher." + s.id() + ".classpath");
+      launches.put(
+          s,
+          new Launch(
+              cp.orElse(s.jar(root, version).toString()),
+              config.getString("launcher." + s.id() + ".main.class", s.mainClass()),
+              cp.isEmpty()));
       metrics.put(s, config.getInt(s.metricsPortKey(), s.defaultMetricsPort(), 1, 65535));
       jvm.put(
           s,
@@ -108,7 +127,8 @@ public record StackOptions(
         config.getDuration("launcher.start.timeout", Duration.ofMinutes(5)),
         config.getDuration("launcher.stop.timeout", Duration.ofSeconds(30)),
         jvm,
-        config.getString("launcher.version", PROJECT_VERSION));
+        version,
+        launches);
   }
 
   public Path logDir() {
