@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,8 +33,9 @@ final class DefaultModels {
 
   // Whisper tiny shapes (real per-window cost) with a short text context: random weights never
   // emit end-of-text, so decoding would otherwise run through all 448 positions of every window.
-  static final String DEFAULT_STT_ARGS = "--size tiny --text-ctx 64 --seed 1";
-  static final String DEFAULT_LLM_ARGS = "--size tiny --seed 1";
+  static final String DEFAULT_STT_ARGS = "--size tiny --text-ctx 64 --seed 1 --out {out}";
+  // A tiny LLaVA (CLIP tower + Llama decoder at test sizes): the launcher should start in seconds.
+  static final String DEFAULT_LLM_ARGS = "{out} tiny";
 
   private static final Duration WRITER_TIMEOUT = Duration.ofMinutes(10);
 
@@ -86,11 +86,17 @@ final class DefaultModels {
     return keys;
   }
 
-  private static List<String> args(Config config, String key, String defaults, Path out) {
-    List<String> a =
-        new ArrayList<>(Arrays.asList(config.getString(key, defaults).trim().split("\\s+")));
-    a.add("--out");
-    a.add(out.toString());
+  /** The writer's arguments; {@code {out}} stands for the output path. */
+  static List<String> args(Config config, String key, String defaults, Path out) {
+    String template = config.getString(key, defaults).trim();
+    if (!template.contains("{out}")) {
+      throw new dev.assistant.common.config.ConfigException(
+          key + "='" + template + "' must contain {out} where the output path goes");
+    }
+    List<String> a = new ArrayList<>();
+    for (String word : template.split("\\s+")) {
+      a.add(word.replace("{out}", out.toString()));
+    }
     return a;
   }
 

@@ -37,6 +37,7 @@ final class ServiceConfigs {
       values.put(s.metricsPortKey(), Integer.toString(o.metricsPorts().get(s)));
     }
     values.put(StackService.GRPC_PORT_KEY, Integer.toString(o.grpcPort()));
+    values.putIfAbsent(StackService.GRPC_HOST_KEY, StackOptions.LOOPBACK);
     values.putAll(models);
     return values;
   }

@@ -17,7 +17,7 @@ import java.util.Optional;
  * @param runDir generated configs, logs, PID files, broker data and default models
  * @param services which services to run (start order)
  * @param externalKafka use {@code kafka.bootstrap.servers} instead of starting a broker
- * @param grpcHost address the gateway is reached at
+ * @param grpcHost address the gateway is reached at (its bind address; loopback for a wildcard)
  * @param grpcPort the gateway's gRPC port
  * @param metricsPorts each service's Prometheus port
  * @param startTimeout how long one service may take to become ready (model loading included)
@@ -44,6 +44,9 @@ public record StackOptions(
 
   /** A classpath and the main class to run from it. */
   public record Launch(String classpath, String mainClass, boolean isDefaultJar) {}
+
+  /** Where the gateway listens unless configured: a development stack stays on this machine. */
+  static final String LOOPBACK = "127.0.0.1";
 
   /** The project version the launcher was built with (jar names carry it). */
   public static final String PROJECT_VERSION = "0.1.0-SNAPSHOT";
@@ -79,8 +82,8 @@ public record StackOptions(
   /**
    * Options from configuration. Keys: {@code launcher.run.dir} (default {@code run}), {@code
    * launcher.services} (default all), {@code broker.mode} ({@code local} or {@code external}),
-   * {@code gateway.grpc.port}, {@code <service>.metrics.port}, {@code launcher.start.timeout},
-   * {@code launcher.stop.timeout}, {@code launcher.<service>.jvm.args}.
+   * {@code gateway.host}, {@code gateway.port}, {@code <service>.metrics.port}, {@code
+   * launcher.start.timeout}, {@code launcher.stop.timeout}, {@code launcher.<service>.jvm.args}.
    */
   public static StackOptions from(Config config, Path repoRoot) {
     String mode = config.getString("broker.mode", "local");
@@ -121,7 +124,7 @@ public record StackOptions(
         repoRoot.resolve(config.getString("launcher.run.dir", "run")).toAbsolutePath().normalize(),
         services,
         mode.equals("external"),
-        config.getString("gateway.grpc.host", "127.0.0.1"),
+        probeHost(config.getString(StackService.GRPC_HOST_KEY, LOOPBACK)),
         config.getInt(StackService.GRPC_PORT_KEY, StackService.DEFAULT_GRPC_PORT, 1, 65535),
         metrics,
         config.getDuration("launcher.start.timeout", Duration.ofMinutes(5)),
@@ -129,6 +132,11 @@ public record StackOptions(
         jvm,
         version,
         launches);
+  }
+
+  /** A wildcard bind address is reached through loopback. */
+  static String probeHost(String bindHost) {
+    return bindHost.equals("0.0.0.0") || bindHost.equals("::") ? LOOPBACK : bindHost;
   }
 
   public Path logDir() {

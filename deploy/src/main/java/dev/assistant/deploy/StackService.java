@@ -16,7 +16,10 @@ public enum StackService {
   GATEWAY("gateway", "gateway", "dev.assistant.gateway.GatewayMain", 9400);
 
   /** The gateway's gRPC port key and default. */
-  public static final String GRPC_PORT_KEY = "gateway.grpc.port";
+  public static final String GRPC_PORT_KEY = "gateway.port";
+
+  /** The gateway's bind address key. */
+  public static final String GRPC_HOST_KEY = "gateway.host";
 
   public static final int DEFAULT_GRPC_PORT = 50051;
 
