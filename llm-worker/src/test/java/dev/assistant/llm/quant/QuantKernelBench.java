@@ -11,7 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
  * batched matMul time ÷ batch-1 time, and the memory bandwidth of this machine measured in the same
  * run (a vectorized sum over a 512 MiB array), so ratios are meaningful.
  *
- * <p>Arguments (all optional): {@code shapes=2048x2048,5632x2048 threads=1,2 seconds=0.3 repeats=5
+ * <p>Arguments (all optional): {@code shapes=2048x2048,5632x2048 threads=1,2 seconds=0.05 repeats=5
  * block=64 formats=F32,INT8,Q4,NF4}. Every figure is the minimum over {@code repeats} runs of at
  * least {@code seconds} each.
  */
@@ -23,8 +23,8 @@ public final class QuantKernelBench {
     String shapes = "2048x2048,5632x2048,2048x5632,32000x2048";
     String threadList = "1," + Runtime.getRuntime().availableProcessors();
     String formats = "F32,INT8,Q4,NF4";
-    double seconds = 0.3;
-    int repeats = 5;
+    double seconds = 0.05;
+    int repeats = 15;
     int block = 64;
     for (String arg : args) {
       String[] kv = arg.split("=", 2);
@@ -40,21 +40,23 @@ public final class QuantKernelBench {
     }
     int[] threads = parseInts(threadList);
     System.out.printf(
-        "java %s, %d cores, float vector %d lanes, block %d, min of %d runs x %.1f s%n",
+        "java %s, %d cores, float vector %d lanes, block %d, min of %d runs x %.2f s%n",
         Runtime.version(),
         Runtime.getRuntime().availableProcessors(),
         F.length(),
         block,
         repeats,
         seconds);
-    for (int t : threads) {
-      QuantKernels.setParallelism(t);
-      double gbs = memoryBandwidth(t, seconds, repeats);
-      System.out.printf("memory bandwidth (read, %d thread(s)): %.1f GB/s%n", t, gbs);
+    double[] bandwidth = new double[threads.length];
+    for (int ti = 0; ti < threads.length; ti++) {
+      QuantKernels.setParallelism(threads[ti]);
+      bandwidth[ti] = memoryBandwidth(threads[ti], seconds, repeats);
+      System.out.printf(
+          "memory bandwidth (read, %d thread(s)): %.1f GB/s%n", threads[ti], bandwidth[ti]);
     }
     System.out.println();
     System.out.println(
-        "shape          format  MiB    thr  matVec µs  GB/s   ×fp32  batch4/1  batch8/1");
+        "shape          format  MiB    thr  matVec µs  GB/s   ÷bw    ×fp32  batch4/1  batch8/1");
     for (String shape : shapes.split(",")) {
       String[] rc = shape.split("x");
       int rows = Integer.parseInt(rc[0]);
@@ -62,26 +64,25 @@ public final class QuantKernelBench {
       float[] weights = randomWeights(rows, cols);
       double[] fp32Micros = new double[threads.length];
       for (String format : formats.split(",")) {
-        QuantizedMatrix m =
-            format.equals("F32")
-                ? FloatMatrix.of(weights, rows, cols)
-                : QuantizedMatrix.quantize(weights, rows, cols, QuantFormat.valueOf(format), block);
+        QuantizedMatrix[] copies = coldCopies(weights, rows, cols, format, block);
+        QuantizedMatrix m = copies[0];
         for (int ti = 0; ti < threads.length; ti++) {
           QuantKernels.setParallelism(threads[ti]);
-          double b1 = timeMicros(m, 1, seconds, repeats);
-          double b4 = timeMicros(m, 4, seconds, repeats);
-          double b8 = timeMicros(m, 8, seconds, repeats);
+          double b1 = timeMicros(copies, 1, seconds, repeats);
+          double b4 = timeMicros(copies, 4, seconds, repeats);
+          double b8 = timeMicros(copies, 8, seconds, repeats);
           if (format.equals("F32")) {
             fp32Micros[ti] = b1;
           }
           System.out.printf(
-              "%-14s %-6s %6.1f %4d %10.1f %6.1f %6s %9.2f %9.2f%n",
+              "%-14s %-6s %6.1f %4d %10.1f %6.1f %5.2f %6s %9.2f %9.2f%n",
               shape,
               format,
               m.residentBytes() / 1048576.0,
               threads[ti],
               b1,
               m.residentBytes() / (b1 * 1e3),
+              m.residentBytes() / (b1 * 1e3) / bandwidth[ti],
               fp32Micros[ti] > 0 ? String.format("%.2f", fp32Micros[ti] / b1) : "-",
               b4 / b1,
               b8 / b1);
@@ -90,15 +91,50 @@ public final class QuantKernelBench {
     }
   }
 
+  /**
+   * Enough copies of the matrix that together they exceed the last-level cache (at least 128 MiB):
+   * the timed calls cycle through them, so every call reads its weights from memory, as a decode
+   * step over many layers does.
+   */
+  private static QuantizedMatrix[] coldCopies(
+      float[] weights, int rows, int cols, String format, int block) {
+    QuantizedMatrix first = build(weights, rows, cols, format, block);
+    int count = (int) Math.max(1, Math.min(64, (128L << 20) / first.residentBytes() + 1));
+    QuantizedMatrix[] copies = new QuantizedMatrix[count];
+    copies[0] = first;
+    for (int i = 1; i < count; i++) {
+      copies[i] = build(weights, rows, cols, format, block);
+    }
+    return copies;
+  }
+
+  private static QuantizedMatrix build(
+      float[] weights, int rows, int cols, String format, int block) {
+    return format.equals("F32")
+        ? FloatMatrix.of(weights, rows, cols)
+        : QuantizedMatrix.quantize(weights, rows, cols, QuantFormat.valueOf(format), block);
+  }
+
   /** Minimum over runs of the mean time of one product with {@code batch} vectors, in µs. */
-  private static double timeMicros(QuantizedMatrix m, int batch, double seconds, int repeats) {
+  private static double timeMicros(
+      QuantizedMatrix[] copies, int batch, double seconds, int repeats) {
+    QuantizedMatrix m = copies[0];
     float[] x = new float[batch * m.cols()];
     float[] y = new float[batch * m.rows()];
     SplittableRandom random = new SplittableRandom(1);
     for (int i = 0; i < x.length; i++) {
       x[i] = (float) random.nextDouble(-1, 1);
     }
-    Runnable call = batch == 1 ? () -> m.matVec(x, y) : () -> m.matMul(x, batch, y);
+    int[] next = {0};
+    Runnable call =
+        () -> {
+          QuantizedMatrix c = copies[next[0]++ % copies.length];
+          if (batch == 1) {
+            c.matVec(x, y);
+          } else {
+            c.matMul(x, batch, y);
+          }
+        };
     return minMicros(call, seconds, repeats);
   }
 
