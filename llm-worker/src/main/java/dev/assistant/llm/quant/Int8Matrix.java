@@ -2,6 +2,7 @@ package dev.assistant.llm.quant;
 
 import static dev.assistant.llm.quant.Lanes.B;
 import static dev.assistant.llm.quant.Lanes.F;
+import static dev.assistant.llm.quant.Lanes.I;
 import static dev.assistant.llm.quant.Lanes.L;
 
 import jdk.incubator.vector.ByteVector;
@@ -85,8 +86,11 @@ final class Int8Matrix extends BlockQuantizedMatrix {
   }
 
   private FloatVector codesAsFloats(int offset) {
+    // via int lanes: B2I and I2F are each one instruction; JDK 17 compiles B2F less well
     return (FloatVector)
-        ByteVector.fromArray(B, codes, offset).convertShape(VectorOperators.B2F, F, 0);
+        ByteVector.fromArray(B, codes, offset)
+            .convertShape(VectorOperators.B2I, I, 0)
+            .convert(VectorOperators.I2F, 0);
   }
 
   private float dotRowScalar(int row, float[] x) {
