@@ -308,12 +308,23 @@ public final class RandomLlavaCheckpointWriter {
   }
 
   private static Tensor randStd(CheckpointSpec s, String name, double std, long... shape) {
-    return new Tensor(name, shape, () -> normal(s.seed() ^ name.hashCode(), count(shape), 0, std));
+    return new Tensor(name, shape, () -> normal(seed(s, name), count(shape), 0, std));
   }
 
   /** Norm scales near 1, perturbed so that a missing or misplaced scale changes the output. */
   private static Tensor norm(CheckpointSpec s, String name, long n) {
-    return new Tensor(name, new long[] {n}, () -> normal(s.seed() ^ name.hashCode(), n, 1, 0.1));
+    return new Tensor(name, new long[] {n}, () -> normal(seed(s, name), n, 1, 0.1));
+  }
+
+  /** Seeds by the classic tensor name, so both naming layouts hold the same weights. */
+  private static long seed(CheckpointSpec s, String name) {
+    String canonical =
+        name.equals("lm_head.weight")
+            ? "language_model.lm_head.weight"
+            : name.replace("model.language_model.", "language_model.model.")
+                .replace("model.vision_tower.", "vision_tower.")
+                .replace("model.multi_modal_projector.", "multi_modal_projector.");
+    return s.seed() ^ canonical.hashCode();
   }
 
   private static int count(long[] shape) {

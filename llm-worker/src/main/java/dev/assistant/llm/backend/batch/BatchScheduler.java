@@ -2,6 +2,7 @@ package dev.assistant.llm.backend.batch;
 
 import ai.djl.ndarray.NDManager;
 import dev.assistant.llm.backend.FinishReason;
+import dev.assistant.llm.backend.GenerationResult;
 import dev.assistant.llm.backend.nn.LlamaDecoder;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -196,18 +197,21 @@ public final class BatchScheduler implements AutoCloseable {
   }
 
   private void complete(Sequence s, FinishReason reason) {
+    GenerationResult result;
     try {
-      s.result.complete(s.finish(reason));
+      result = s.finish(reason);
     } catch (RuntimeException e) {
-      s.result.completeExceptionally(e);
-    } finally {
-      release(s);
+      fail(s, e);
+      return;
     }
+    // Release first: a caller that sees the result also sees the memory returned.
+    release(s);
+    s.result.complete(result);
   }
 
   private void fail(Sequence s, Throwable t) {
-    s.result.completeExceptionally(t);
     release(s);
+    s.result.completeExceptionally(t);
   }
 
   private void release(Sequence s) {
