@@ -53,19 +53,29 @@ abstract class BlockQuantizedMatrix extends RowKernelMatrix {
           case Q4 -> new Q4Matrix(rows, cols, blockSize, vectorKernels);
           case NF4 -> new Nf4Matrix(rows, cols, blockSize, vectorKernels);
         };
-    for (int r = 0; r < rows; r++) {
-      for (int b = 0; b < m.blocksPerRow; b++) {
-        int start = b * blockSize;
-        int end = Math.min(cols, start + blockSize);
-        int base = r * cols;
-        float absmax = 0;
-        for (int j = start; j < end; j++) {
-          absmax = Math.max(absmax, Math.abs(weights[base + j]));
-        }
-        m.scales[r * m.blocksPerRow + b] = m.encodeBlock(weights, base, r, start, end, absmax);
-      }
-    }
+    // rows are independent (each writes its own codes and scales): quantize them in parallel
+    QuantKernels.forRows(
+        rows,
+        cols,
+        (rowStart, rowEnd) -> {
+          for (int r = rowStart; r < rowEnd; r++) {
+            m.encodeRow(weights, r);
+          }
+        });
     return m;
+  }
+
+  private void encodeRow(float[] weights, int row) {
+    int base = row * cols;
+    for (int b = 0; b < blocksPerRow; b++) {
+      int start = b * blockSize;
+      int end = Math.min(cols, start + blockSize);
+      float absmax = 0;
+      for (int j = start; j < end; j++) {
+        absmax = Math.max(absmax, Math.abs(weights[base + j]));
+      }
+      scales[row * blocksPerRow + b] = encodeBlock(weights, base, row, start, end, absmax);
+    }
   }
 
   /**

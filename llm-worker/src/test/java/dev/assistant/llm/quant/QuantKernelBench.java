@@ -1,5 +1,6 @@
 package dev.assistant.llm.quant;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -62,30 +63,41 @@ public final class QuantKernelBench {
       int rows = Integer.parseInt(rc[0]);
       int cols = Integer.parseInt(rc[1]);
       float[] weights = randomWeights(rows, cols);
-      double[] fp32Micros = new double[threads.length];
-      for (String format : formats.split(",")) {
-        QuantizedMatrix[] copies = coldCopies(weights, rows, cols, format, block);
-        QuantizedMatrix m = copies[0];
-        for (int ti = 0; ti < threads.length; ti++) {
-          QuantKernels.setParallelism(threads[ti]);
-          double b1 = timeMicros(copies, 1, seconds, repeats);
-          double b4 = timeMicros(copies, 4, seconds, repeats);
-          double b8 = timeMicros(copies, 8, seconds, repeats);
-          if (format.equals("F32")) {
-            fp32Micros[ti] = b1;
+      String[] names = formats.split(",");
+      QuantizedMatrix[][] sets = new QuantizedMatrix[names.length][];
+      for (int f = 0; f < names.length; f++) {
+        sets[f] = coldCopies(weights, rows, cols, names[f], block);
+      }
+      int[] batches = {1, 4, 8};
+      for (int ti = 0; ti < threads.length; ti++) {
+        QuantKernels.setParallelism(threads[ti]);
+        Runnable[] calls = new Runnable[names.length * batches.length];
+        for (int f = 0; f < names.length; f++) {
+          for (int bi = 0; bi < batches.length; bi++) {
+            calls[f * batches.length + bi] = productCall(sets[f], batches[bi]);
           }
+        }
+        double[] micros = interleavedMinMicros(calls, seconds, repeats);
+        double fp32 = 0;
+        for (int f = 0; f < names.length; f++) {
+          QuantizedMatrix m = sets[f][0];
+          double b1 = micros[f * batches.length];
+          if (names[f].equals("F32")) {
+            fp32 = b1;
+          }
+          double gbs = m.residentBytes() / (b1 * 1e3);
           System.out.printf(
               "%-14s %-6s %6.1f %4d %10.1f %6.1f %5.2f %6s %9.2f %9.2f%n",
               shape,
-              format,
+              names[f],
               m.residentBytes() / 1048576.0,
               threads[ti],
               b1,
-              m.residentBytes() / (b1 * 1e3),
-              m.residentBytes() / (b1 * 1e3) / bandwidth[ti],
-              fp32Micros[ti] > 0 ? String.format("%.2f", fp32Micros[ti] / b1) : "-",
-              b4 / b1,
-              b8 / b1);
+              gbs,
+              gbs / bandwidth[ti],
+              fp32 > 0 ? String.format("%.2f", fp32 / b1) : "-",
+              micros[f * batches.length + 1] / b1,
+              micros[f * batches.length + 2] / b1);
         }
       }
     }
@@ -115,9 +127,8 @@ public final class QuantKernelBench {
         : QuantizedMatrix.quantize(weights, rows, cols, QuantFormat.valueOf(format), block);
   }
 
-  /** Minimum over runs of the mean time of one product with {@code batch} vectors, in µs. */
-  private static double timeMicros(
-      QuantizedMatrix[] copies, int batch, double seconds, int repeats) {
+  /** One product with {@code batch} vectors, on the next copy each call. */
+  private static Runnable productCall(QuantizedMatrix[] copies, int batch) {
     QuantizedMatrix m = copies[0];
     float[] x = new float[batch * m.cols()];
     float[] y = new float[batch * m.rows()];
@@ -126,36 +137,48 @@ public final class QuantKernelBench {
       x[i] = (float) random.nextDouble(-1, 1);
     }
     int[] next = {0};
-    Runnable call =
-        () -> {
-          QuantizedMatrix c = copies[next[0]++ % copies.length];
-          if (batch == 1) {
-            c.matVec(x, y);
-          } else {
-            c.matMul(x, batch, y);
-          }
-        };
-    return minMicros(call, seconds, repeats);
+    return () -> {
+      QuantizedMatrix c = copies[next[0]++ % copies.length];
+      if (batch == 1) {
+        c.matVec(x, y);
+      } else {
+        c.matMul(x, batch, y);
+      }
+    };
   }
 
-  private static double minMicros(Runnable call, double seconds, int repeats) {
-    for (int i = 0; i < 20; i++) {
-      call.run(); // warm-up: let the JIT compile the kernels
+  /**
+   * Minimum over {@code repeats} windows of the mean time of one call, in µs, for each call. The
+   * windows of different calls are interleaved, so a burst of load from other processes on this
+   * shared machine hits all of them alike instead of one format.
+   */
+  private static double[] interleavedMinMicros(Runnable[] calls, double seconds, int repeats) {
+    double[] best = new double[calls.length];
+    Arrays.fill(best, Double.MAX_VALUE);
+    for (Runnable call : calls) {
+      for (int i = 0; i < 20; i++) {
+        call.run(); // warm-up: let the JIT compile the kernels
+      }
     }
-    double best = Double.MAX_VALUE;
     for (int r = 0; r < repeats; r++) {
-      long budget = (long) (seconds * 1e9);
-      long start = System.nanoTime();
-      int calls = 0;
-      long elapsed;
-      do {
-        call.run();
-        calls++;
-        elapsed = System.nanoTime() - start;
-      } while (elapsed < budget);
-      best = Math.min(best, elapsed / 1e3 / calls);
+      for (int c = 0; c < calls.length; c++) {
+        best[c] = Math.min(best[c], windowMicros(calls[c], seconds));
+      }
     }
     return best;
+  }
+
+  private static double windowMicros(Runnable call, double seconds) {
+    long budget = (long) (seconds * 1e9);
+    long start = System.nanoTime();
+    int calls = 0;
+    long elapsed;
+    do {
+      call.run();
+      calls++;
+      elapsed = System.nanoTime() - start;
+    } while (elapsed < budget);
+    return elapsed / 1e3 / calls;
   }
 
   /** Read bandwidth: a vectorized sum over a 512 MiB array split across {@code threads}. */
@@ -176,7 +199,7 @@ public final class QuantKernelBench {
                     sink[t] = sumRange(big, t * chunk, chunk);
                   }
                 });
-    double micros = minMicros(sum, seconds, repeats);
+    double micros = interleavedMinMicros(new Runnable[] {sum}, seconds, repeats)[0];
     return big.length * 4.0 / (micros * 1e3);
   }
 
