@@ -40,6 +40,21 @@ public final class TestModels {
     return checkpoint("tiny", CheckpointSpec.tiny());
   }
 
+  /** A small PNG: a filled rectangle with a white disc. */
+  public static byte[] png(java.awt.Color color) throws java.io.IOException {
+    java.awt.image.BufferedImage img =
+        new java.awt.image.BufferedImage(40, 30, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    var g = img.createGraphics();
+    g.setColor(color);
+    g.fillRect(0, 0, 40, 30);
+    g.setColor(java.awt.Color.WHITE);
+    g.fillOval(5, 5, 12, 12);
+    g.dispose();
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    javax.imageio.ImageIO.write(img, "png", out);
+    return out.toByteArray();
+  }
+
   public static LlavaModel load(Path dir, WeightFormat format) {
     return LlavaModel.load(
         LlavaOptions.defaults(dir).withFormat(format).withDevice("cpu").withKvBudget(256L << 20));

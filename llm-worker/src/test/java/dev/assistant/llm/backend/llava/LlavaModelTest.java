@@ -13,8 +13,6 @@ import dev.assistant.llm.backend.InvalidRequestException;
 import dev.assistant.llm.backend.SamplingOptions;
 import dev.assistant.llm.backend.nn.WeightFormat;
 import java.awt.Color;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +22,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,16 +40,7 @@ class LlavaModelTest {
   }
 
   static byte[] png(Color color) throws IOException {
-    BufferedImage img = new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB);
-    var g = img.createGraphics();
-    g.setColor(color);
-    g.fillRect(0, 0, 40, 30);
-    g.setColor(Color.WHITE);
-    g.fillOval(5, 5, 12, 12);
-    g.dispose();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ImageIO.write(img, "png", out);
-    return out.toByteArray();
+    return TestModels.png(color);
   }
 
   private static GenerationResult run(GenerationRequest r) throws InterruptedException {
