@@ -1,10 +1,10 @@
 package dev.assistant.common.worker;
 
 import dev.assistant.common.kafka.KafkaSettings;
+import dev.assistant.common.kafka.Partitions;
 import dev.assistant.internal.v1.ControlRecord;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -54,10 +54,7 @@ public final class CancellationRegistry implements AutoCloseable {
 
   private void run() {
     try {
-      List<TopicPartition> partitions = new ArrayList<>();
-      consumer
-          .partitionsFor(topic, Duration.ofSeconds(60))
-          .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+      List<TopicPartition> partitions = Partitions.of(consumer, topic, Duration.ofSeconds(60));
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       long lastPrune = System.currentTimeMillis();

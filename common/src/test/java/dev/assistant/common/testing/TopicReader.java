@@ -4,6 +4,7 @@ import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
 import dev.assistant.common.config.Config;
 import dev.assistant.common.kafka.KafkaSettings;
+import dev.assistant.common.kafka.Partitions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,10 +22,7 @@ public final class TopicReader<T extends Message> implements AutoCloseable {
   public TopicReader(Config config, String topic, Parser<T> parser) {
     this.consumer = new KafkaConsumer<>(new KafkaSettings(config).consumer(null));
     this.parser = parser;
-    List<TopicPartition> parts = new ArrayList<>();
-    consumer
-        .partitionsFor(topic, Duration.ofSeconds(30))
-        .forEach(p -> parts.add(new TopicPartition(topic, p.partition())));
+    List<TopicPartition> parts = Partitions.of(consumer, topic, Duration.ofSeconds(60));
     consumer.assign(parts);
     consumer.seekToBeginning(parts);
   }

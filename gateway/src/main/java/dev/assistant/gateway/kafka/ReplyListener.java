@@ -2,10 +2,10 @@ package dev.assistant.gateway.kafka;
 
 import dev.assistant.api.v1.Event;
 import dev.assistant.common.kafka.KafkaSettings;
+import dev.assistant.common.kafka.Partitions;
 import dev.assistant.internal.v1.ControlAck;
 import dev.assistant.internal.v1.Reply;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -91,10 +91,7 @@ public final class ReplyListener implements AutoCloseable {
 
   private void run() {
     try {
-      List<TopicPartition> parts = new ArrayList<>();
-      consumer
-          .partitionsFor(topic, Duration.ofSeconds(60))
-          .forEach(p -> parts.add(new TopicPartition(topic, p.partition())));
+      List<TopicPartition> parts = Partitions.of(consumer, topic, Duration.ofSeconds(60));
       consumer.assign(parts);
       consumer.seekToEnd(parts);
       parts.forEach(consumer::position); // resolve the end offsets now, before calls register
