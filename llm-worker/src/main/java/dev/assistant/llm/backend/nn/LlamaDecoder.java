@@ -135,6 +135,18 @@ public final class LlamaDecoder implements AutoCloseable {
     return logits.toFloatArray();
   }
 
+  /**
+   * Weight bytes a decode step reads from memory: every layer and the LM head (an embedding lookup
+   * reads one row). Tokens/s cannot exceed memory bandwidth divided by this.
+   */
+  public long streamedBytesPerToken() {
+    long sum = lmHead.residentBytes();
+    for (LlamaLayer l : layers) {
+      sum += l.residentBytes();
+    }
+    return sum;
+  }
+
   /** Bytes of all decoder weights (embeddings, layers, norm, LM head unless tied and shared). */
   public long residentBytes() {
     long sum =
