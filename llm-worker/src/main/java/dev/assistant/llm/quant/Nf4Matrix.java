@@ -35,15 +35,12 @@ final class Nf4Matrix extends BlockQuantizedMatrix {
 
   /**
    * Lane permutations by computed indexes compile to {@code vpermd} on recent JDKs but not on JDK
-   * 17, where a scalar table lookup is faster (figures in docs/benchmarks/llm-quant.md).
-   * Overridable with {@code -Ddev.assistant.quant.nf4=permute|table}.
+   * 17, where {@link Nf4PairKernel}'s table decode is faster (figures in
+   * docs/benchmarks/llm-quant.md). {@code -Ddev.assistant.quant.nf4=permute} forces permutations.
    */
   static final boolean PERMUTE_LOOKUP =
-      switch (System.getProperty("dev.assistant.quant.nf4", "auto")) {
-        case "permute" -> true;
-        case "table" -> false;
-        default -> Runtime.version().feature() >= 21;
-      };
+      System.getProperty("dev.assistant.quant.nf4", "auto").equals("permute")
+          || !Nf4PairKernel.supported();
 
   private final byte[] codes;
   private final int rowBytes;
@@ -82,16 +79,19 @@ final class Nf4Matrix extends BlockQuantizedMatrix {
   @Override
   void matVecRows(float[] x, float[] y, int rowStart, int rowEnd) {
     int vectorCols = vector ? cols / NibbleLayout.GROUP * NibbleLayout.GROUP : 0;
+    float[] xPairs =
+        vectorCols > 0 && !PERMUTE_LOOKUP ? Nf4PairKernel.interleave(x, vectorCols) : null;
     for (int r = rowStart; r < rowEnd; r++) {
-      float sum = vectorCols > 0 ? dotGroupsVector(r, x, vectorCols) : 0;
+      float sum = 0;
+      if (vectorCols > 0) {
+        sum =
+            PERMUTE_LOOKUP
+                ? dotGroupsPermute(r, x, vectorCols)
+                : Nf4PairKernel.dotRow(
+                    codes, r * rowBytes, scales, r * blocksPerRow, blockSize, xPairs, vectorCols);
+      }
       y[r] = sum + dotScalar(r, x, vectorCols, cols);
     }
-  }
-
-  private float dotGroupsVector(int row, float[] x, int vectorCols) {
-    return PERMUTE_LOOKUP
-        ? dotGroupsPermute(row, x, vectorCols)
-        : dotGroupsTable(row, x, vectorCols);
   }
 
   /** Looks codes up in vector registers with lane permutations. */
@@ -121,18 +121,7 @@ final class Nf4Matrix extends BlockQuantizedMatrix {
     return acc.reduceLanes(VectorOperators.ADD);
   }
 
-  /**
-   * Decodes the row with scalar loads from the 16-entry table into a per-thread buffer, then takes
-   * an fp32 dot product: for JDKs whose lane permutations by computed indexes are slow. The whole
-   * row is decoded first because a vector load of values just written by scalar stores cannot be
-   * forwarded from the store buffer and stalls.
-   */
-  private float dotGroupsTable(int row, float[] x, int vectorCols) {
-    float[] buffer = RowKernelMatrix.rowBuffer(vectorCols);
-    decodeGroupsScalar(row, buffer, 0, vectorCols);
-    return FloatKernels.dot(buffer, 0, x, 0, vectorCols);
-  }
-
+  /** Scalar table decode for {@link #decodeRow} where permutations are slow. */
   private void decodeGroupsScalar(int row, float[] dst, int dstOff, int vectorCols) {
     float[] levels = Nf4CodeBook.LEVELS;
     int rowBase = row * rowBytes;
