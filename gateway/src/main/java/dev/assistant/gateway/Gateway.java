@@ -97,7 +97,10 @@ public final class Gateway implements AutoCloseable {
     }
     server =
         serverBuilder
-            .addService(new AssistantService(id, publisher, replies, admission, settings))
+            .addService(
+                io.grpc.ServerInterceptors.intercept(
+                    new AssistantService(id, publisher, replies, admission, settings),
+                    new dev.assistant.gateway.grpc.CallMetricsInterceptor()))
             .addService(health.getHealthService())
             .addService(ProtoReflectionServiceV1.newInstance())
             .build()

@@ -52,6 +52,8 @@ final class RequestCoordinator implements Processor<String, byte[], String, Obje
 
   private final Topics topics;
   private final CoordinatorSettings settings;
+  private final dev.assistant.gateway.GatewayMetrics metrics =
+      dev.assistant.gateway.GatewayMetrics.get();
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, CoordinatorState> states;
   private KeyValueStore<String, byte[]> events;
@@ -184,8 +186,10 @@ final class RequestCoordinator implements Processor<String, byte[], String, Obje
     int stage = out.getStageValue();
     long last = existing.getLastStageSeqOrDefault(stage, -1L);
     if (out.getSeq() <= last) {
+      metrics.coordinatorRecords.labelValues(out.getStage().name(), "replay_dropped").inc();
       return; // replay of an output already routed
     }
+    metrics.coordinatorRecords.labelValues(out.getStage().name(), "routed").inc();
     CoordinatorState.Builder state = existing.toBuilder().putLastStageSeq(stage, out.getSeq());
     recordTiming(state, out);
     if (out.hasError()) {
@@ -425,6 +429,7 @@ final class RequestCoordinator implements Processor<String, byte[], String, Obje
 
   private void finish(CoordinatorState.Builder state, int code, String message, Completed done) {
     Timestamp now = now();
+    metrics.requestsFinished.labelValues(Status.fromCodeValue(code).getCode().name()).inc();
     state
         .setFinished(true)
         .setStatusCode(code)

@@ -13,6 +13,8 @@ import java.util.ArrayDeque;
  * memory grow. The terminal event (completed or error) ends the call.
  */
 final class EventStream implements ReplyListener.EventListener {
+  private static final dev.assistant.gateway.GatewayMetrics METRICS =
+      dev.assistant.gateway.GatewayMetrics.get();
   private final ServerCallStreamObserver<Event> observer;
   private final int maxBuffered;
   private final ArrayDeque<Event> buffer = new ArrayDeque<>();
@@ -62,6 +64,7 @@ final class EventStream implements ReplyListener.EventListener {
     while (!finished && !buffer.isEmpty() && observer.isReady() && !observer.isCancelled()) {
       Event e = buffer.poll();
       observer.onNext(e);
+      METRICS.eventsDelivered.inc();
       if (e.hasCompleted()) {
         finish(null);
       } else if (e.hasError()) {

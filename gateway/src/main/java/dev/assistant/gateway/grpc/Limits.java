@@ -18,7 +18,7 @@ public record Limits(
     return new Limits(
         config.getInt("limits.prompt.chars", 8000, 1, 1_000_000),
         config.getBytes("limits.image.bytes", 8L << 20),
-        config.getBytes("limits.audio.bytes", 32L << 20),
+        config.getBytes("limits.audio.max.bytes", 32L << 20),
         config.getDouble("limits.audio.max.seconds", 1800),
         config.getInt("limits.max.tokens", 1024, 1, 1_000_000),
         config.getInt("limits.history.turns", 32, 0, 10_000));
