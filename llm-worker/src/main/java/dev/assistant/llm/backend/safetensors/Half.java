@@ -5,6 +5,15 @@ package dev.assistant.llm.backend.safetensors;
  * aborts the JVM on any bfloat16 array, and Java 17 has no {@code Float.float16ToFloat}.
  */
 public final class Half {
+  /** Every binary16 value as float, for bulk conversion by lookup. */
+  static final float[] F16_TO_FLOAT = new float[1 << 16];
+
+  static {
+    for (int i = 0; i < F16_TO_FLOAT.length; i++) {
+      F16_TO_FLOAT[i] = f16ToFloat((short) i);
+    }
+  }
+
   private Half() {}
 
   /** IEEE 754 binary16 bits to float (exact). */

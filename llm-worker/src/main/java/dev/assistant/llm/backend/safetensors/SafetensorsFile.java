@@ -149,6 +149,7 @@ public final class SafetensorsFile implements AutoCloseable {
     ByteBuffer buf =
         ByteBuffer.allocateDirect(chunkElems * elemBytes).order(ByteOrder.LITTLE_ENDIAN);
     long pos = dataStart + info.begin();
+    short[] halves = elemBytes == 2 ? new short[chunkElems] : null;
     int done = 0;
     try {
       while (done < n) {
@@ -159,13 +160,15 @@ public final class SafetensorsFile implements AutoCloseable {
         switch (info.dtype()) {
           case F32 -> buf.asFloatBuffer().get(out, done, count);
           case F16 -> {
+            buf.asShortBuffer().get(halves, 0, count);
             for (int i = 0; i < count; i++) {
-              out[done + i] = Half.f16ToFloat(buf.getShort(i * 2));
+              out[done + i] = Half.F16_TO_FLOAT[halves[i] & 0xffff];
             }
           }
           case BF16 -> {
+            buf.asShortBuffer().get(halves, 0, count);
             for (int i = 0; i < count; i++) {
-              out[done + i] = Half.bf16ToFloat(buf.getShort(i * 2));
+              out[done + i] = Float.intBitsToFloat((halves[i] & 0xffff) << 16);
             }
           }
           default -> throw new IllegalStateException();
