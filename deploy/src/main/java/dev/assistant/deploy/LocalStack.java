@@ -173,7 +173,7 @@ public final class LocalStack implements AutoCloseable {
             "--config",
             configFile.toString()));
     Path logFile = rotate(options.logDir().resolve(s.id() + ".log"));
-    log.info("starting {} (log: {})", s.id(), options.repoRoot().relativize(logFile));
+    log.info("starting {} (log: {})", s.id(), display(logFile));
     long t0 = System.nanoTime();
     ManagedProcess process =
         ManagedProcess.start(
@@ -215,6 +215,13 @@ public final class LocalStack implements AutoCloseable {
     }
     log.info(
         "{} ready in {} ms (pid {})", s.id(), (System.nanoTime() - t0) / 1_000_000, process.pid());
+  }
+
+  /** A path as a person would type it from the repository root. */
+  private String display(Path p) {
+    return p.startsWith(options.repoRoot())
+        ? options.repoRoot().relativize(p).toString()
+        : p.toString();
   }
 
   private ReadinessProbe probeFor(StackService s) {

@@ -25,38 +25,28 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The real broker process: start, topics, exactly-once produce/consume, restart, stop. */
 class LocalBrokerIT {
-  @TempDir static Path dataDir;
   static LocalBroker broker;
   static Config config;
 
   @BeforeAll
-  static void startBroker() {
-    int port = FreePorts.next();
-    int controllerPort = FreePorts.next();
+  static void useSharedBroker() {
+    broker = SharedTestBroker.get();
+    BrokerOptions o = broker.options();
     config =
         Config.of(
             Map.of(
-                "broker.port", Integer.toString(port),
-                "broker.controller.port", Integer.toString(controllerPort),
-                "broker.data.dir", dataDir.toString(),
+                "broker.port", Integer.toString(o.port()),
+                "broker.controller.port", Integer.toString(o.controllerPort()),
+                "broker.data.dir", o.dataDir().toString(),
                 "broker.classpath.file", System.getProperty("broker.classpath.file"),
                 "topics.partitions", "3",
                 "topics.prefix", "it."));
-    broker = LocalBroker.start(BrokerOptions.from(config, dataDir));
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    if (broker != null) {
-      broker.close();
-    }
   }
 
   @Test
@@ -134,7 +124,7 @@ class LocalBrokerIT {
     var clash =
         BrokerOptions.from(
             config.with("broker.controller.port", Integer.toString(FreePorts.next())),
-            dataDir.resolve("other"));
+            broker.options().dataDir().resolve("other"));
     var e = assertThrows(RuntimeException.class, () -> LocalBroker.start(clash));
     assertTrue(e.getMessage().contains("already in use"), e.getMessage());
     assertTrue(broker.isAlive());

@@ -14,8 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,26 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
  * service fails to start or dies later.
  */
 class LocalStackOrchestrationIT {
-  @TempDir static Path sharedBrokerDir;
-  static LocalBroker sharedBroker;
-
-  @BeforeAll
-  static void startSharedBroker() {
-    Config c =
-        Config.of(
-            Map.of(
-                "broker.port", Integer.toString(FreePorts.next()),
-                "broker.controller.port", Integer.toString(FreePorts.next()),
-                "broker.classpath.file", System.getProperty("broker.classpath.file")));
-    sharedBroker = LocalBroker.start(BrokerOptions.from(c, sharedBrokerDir));
-  }
-
-  @AfterAll
-  static void stopSharedBroker() {
-    if (sharedBroker != null) {
-      sharedBroker.close();
-    }
-  }
 
   /** A config that runs fakes in place of every service, on free ports, under {@code runDir}. */
   static Map<String, String> fakeStack(Path runDir) {
@@ -72,7 +50,8 @@ class LocalStackOrchestrationIT {
   static Map<String, String> external(Path runDir) {
     Map<String, String> m = fakeStack(runDir);
     m.put("broker.mode", "external");
-    m.put("kafka.bootstrap.servers", sharedBroker.bootstrapServers());
+    m.put("kafka.bootstrap.servers", SharedTestBroker.get().bootstrapServers());
+    m.put("topics.prefix", runDir.getFileName() + ".");
     return m;
   }
 
