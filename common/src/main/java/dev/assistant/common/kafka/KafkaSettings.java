@@ -20,7 +20,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * (and {@code kafka.client.<any>} for anything else). The latency-relevant defaults below were
  * chosen by measurement (docs/BENCHMARKS.md): transactional hops need a short {@code
  * retry.backoff.ms}, or a transaction begun while the previous commit's markers are still being
- * written waits 100 ms.
+ * written waits 100 ms. Transactions are short (one flush interval), so their timeout is short too:
+ * a worker that dies with one open blocks read_committed readers of its partitions only that long.
  */
 public final class KafkaSettings {
   private final Config config;
@@ -69,7 +70,7 @@ public final class KafkaSettings {
         (int) Math.min(Integer.MAX_VALUE, config.getBytes("topics.max.message.bytes", 64L << 20)));
     p.put(
         ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
-        config.getString("kafka.transaction.timeout.ms", "60000"));
+        config.getString("kafka.transaction.timeout.ms", "10000"));
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     p.putAll(config.withPrefix("kafka.producer."));
@@ -89,6 +90,11 @@ public final class KafkaSettings {
     Map<String, Object> p = common();
     if (groupId != null) {
       p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+      // Incremental rebalancing: adding a worker moves only the partitions it takes over, so
+      // requests in flight on the other partitions are not abandoned and redone.
+      p.put(
+          ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+          "org.apache.kafka.clients.consumer.CooperativeStickyAssignor");
     }
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
