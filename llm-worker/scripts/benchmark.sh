@@ -13,7 +13,7 @@ mvn -q -B -pl llm-worker compile dependency:build-classpath \
 snapshot="$(mktemp -d)"
 trap 'rm -rf "$snapshot"' EXIT
 cp -r llm-worker/target/classes "$snapshot/classes"
-nice -n 5 java --add-modules jdk.incubator.vector -Xmx12g \
+nice -n 5 java --add-modules jdk.incubator.vector -Xmx5g -XX:+UseG1GC \
   -Dai.djl.pytorch.graph_optimizer=false \
   -cp "$snapshot/classes:$(cat llm-worker/target/runtime.classpath)" \
   dev.assistant.llm.bench.LlavaBenchmark "$dir" "$@"
