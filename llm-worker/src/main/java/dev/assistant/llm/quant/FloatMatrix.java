@@ -49,7 +49,11 @@ public final class FloatMatrix extends RowKernelMatrix {
 
   @Override
   void matMulRows(float[] x, int batch, float[] y, int rowStart, int rowEnd) {
-    for (int r = rowStart; r < rowEnd; r++) {
+    int r = rowStart;
+    for (; r + 2 <= rowEnd; r += 2) {
+      FloatKernels.dotBatch2(weights, r * cols, (r + 1) * cols, cols, x, batch, y, r, rows);
+    }
+    if (r < rowEnd) {
       FloatKernels.dotBatch(weights, r * cols, cols, x, batch, y, r, rows);
     }
   }

@@ -37,8 +37,14 @@ abstract class RowKernelMatrix implements QuantizedMatrix {
 
   /** Batched product over a row range; the default decodes each row once (see class doc). */
   void matMulRows(float[] x, int batch, float[] y, int rowStart, int rowEnd) {
-    float[] buffer = rowBuffer(cols);
-    for (int r = rowStart; r < rowEnd; r++) {
+    float[] buffer = rowBuffer(2 * cols);
+    int r = rowStart;
+    for (; r + 2 <= rowEnd; r += 2) {
+      decodeRow(r, buffer, 0);
+      decodeRow(r + 1, buffer, cols);
+      FloatKernels.dotBatch2(buffer, 0, cols, cols, x, batch, y, r, rows);
+    }
+    if (r < rowEnd) {
       decodeRow(r, buffer, 0);
       FloatKernels.dotBatch(buffer, 0, cols, x, batch, y, r, rows);
     }
