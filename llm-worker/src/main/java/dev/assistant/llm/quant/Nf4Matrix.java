@@ -13,9 +13,10 @@ import jdk.incubator.vector.VectorShuffle;
 
 /**
  * {@link QuantFormat#NF4}: {@code w ≈ LEVELS[code] · absmax}, unsigned 4-bit codes in the {@link
- * NibbleLayout}. The code book is looked up with a lane permutation: on AVX-512 one 16-lane vector
- * holds the whole table ({@code vpermd}); on AVX2 the table spans two 8-lane vectors and each
- * lookup is two permutations plus a blend on the code's top bit.
+ * NibbleLayout}. On JDK 20+ the code book is looked up with a lane permutation: on AVX-512 one
+ * 16-lane vector holds the whole table ({@code vpermd}); on AVX2 the table spans two 8-lane vectors
+ * and each lookup is two permutations plus a blend on the code's top bit. On JDK 17-19
+ * matrix-vector products use {@link Nf4PairKernel} instead, and row decoding a scalar table.
  */
 final class Nf4Matrix extends BlockQuantizedMatrix {
 
