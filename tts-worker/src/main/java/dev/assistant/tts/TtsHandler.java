@@ -2,7 +2,6 @@ package dev.assistant.tts;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Parser;
-import dev.assistant.api.v1.AudioChunk;
 import dev.assistant.api.v1.OutputAudioFormat;
 import dev.assistant.api.v1.RequestOptions;
 import dev.assistant.api.v1.Spectrogram;
@@ -29,6 +28,10 @@ import java.util.Optional;
  * chunks of at most {@code chunkBytes}, the sentence text on the first chunk, then (when asked) a
  * mel-spectrogram picture. The last record of an answer ends with {@code last} set, even when its
  * text is empty, so the client knows the audio has ended.
+ *
+ * <p>Audio leaves as soon as it is encoded: PCM16 and WAV right after synthesis, Ogg Opus page by
+ * page (the first page after one 20 ms frame), so a compressed format costs little time to first
+ * audio.
  *
  * <p>Every sentence is independent: its outputs use sequence numbers from {@code sentence_index *
  * }{@link #SEQUENCE_STRIDE}, synthesis and encoding are deterministic, and each record completes on
@@ -126,36 +129,29 @@ public final class TtsHandler implements StageHandler<TtsRequestRecord> {
     } catch (IllegalArgumentException e) {
       throw new InvalidInputException("tts: " + e.getMessage(), e);
     }
+    long maxChunks = AudioOutputEncoder.maxChunks(clip, format, chunkBytes);
+    if (maxChunks + (options.getSpectrogram() ? 1 : 0) >= SEQUENCE_STRIDE) {
+      throw new InvalidInputException(
+          "tts: sentence audio of " + clip.seconds() + " s may need " + maxChunks + " chunks");
+    }
     int serial = (context.requestId() + "#" + record.getSentenceIndex()).hashCode();
-    byte[] audio = encoder.encode(clip, format, serial);
-
-    int chunks = Math.max(1, (audio.length + chunkBytes - 1) / chunkBytes);
-    int outputs = chunks + (options.getSpectrogram() ? 1 : 0);
-    if (outputs >= SEQUENCE_STRIDE) {
-      throw new InvalidInputException("tts: sentence audio needs " + chunks + " chunks; too long");
-    }
-    for (int i = 0; i < chunks; i++) {
-      boolean lastChunk = i == chunks - 1;
-      AudioChunk.Builder chunk =
-          AudioChunk.newBuilder()
-              .setFormat(protoFormat(format))
-              .setSampleRate(clip.sampleRate())
-              .setSentenceIndex(record.getSentenceIndex())
-              .setChunkIndex(i)
-              .setLastInSentence(lastChunk)
-              .setLast(record.getLast() && lastChunk)
-              .setData(
-                  ByteString.copyFrom(
-                      audio, i * chunkBytes, Math.min(chunkBytes, audio.length - i * chunkBytes)));
-      if (i == 0) {
-        chunk.setText(record.getText());
-      }
-      boolean finalOutput = record.getLast() && lastChunk && !options.getSpectrogram();
-      context.emit(StageOutput.newBuilder().setAudio(chunk).setLast(finalOutput));
-      if (i == 0) {
-        metrics.timeToFirstAudio.labelValues(tts.name()).observe((System.nanoTime() - start) / 1e9);
-      }
-    }
+    SentenceAudioEmitter emitter =
+        new SentenceAudioEmitter(
+            context,
+            protoFormat(format),
+            clip.sampleRate(),
+            record.getSentenceIndex(),
+            record.getText(),
+            record.getLast(),
+            options.getSpectrogram(),
+            chunkBytes,
+            () ->
+                metrics
+                    .timeToFirstAudio
+                    .labelValues(tts.name())
+                    .observe((System.nanoTime() - start) / 1e9));
+    // Ogg Opus parts arrive page by page while the rest of the sentence is still being encoded.
+    encoder.encode(clip, format, serial, emitter);
     if (options.getSpectrogram()) {
       context.emit(
           StageOutput.newBuilder()

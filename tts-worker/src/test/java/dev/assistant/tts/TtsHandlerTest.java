@@ -115,6 +115,56 @@ class TtsHandlerTest {
   }
 
   @Test
+  void oggOpusLeavesPageByPageWithTheHeadersAndOneFrameFirst() throws Exception {
+    RequestOptions ogg =
+        RequestOptions.newBuilder()
+            .setOutputFormat(OutputAudioFormat.OUTPUT_AUDIO_FORMAT_OGG)
+            .build();
+    List<StageOutput> outs =
+        run(record(4, "Please open the door for me, and close the window.", true, ogg));
+    assertTrue(outs.size() >= 5, "a sentence of speech leaves in several pages: " + outs.size());
+    byte[] first = outs.get(0).getAudio().getData().toByteArray();
+    assertTrue(first.length < 400, "headers and one 20 ms packet only: " + first.length);
+    assertEquals("OggS", new String(first, 0, 4, java.nio.charset.StandardCharsets.US_ASCII));
+    assertEquals(
+        "Please open the door for me, and close the window.", outs.get(0).getAudio().getText());
+    for (int i = 0; i < outs.size(); i++) {
+      AudioChunk c = outs.get(i).getAudio();
+      assertEquals(OutputAudioFormat.OUTPUT_AUDIO_FORMAT_OGG, c.getFormat());
+      assertEquals(4, c.getSentenceIndex());
+      assertEquals(i, c.getChunkIndex());
+      boolean last = i == outs.size() - 1;
+      assertEquals(last, c.getLastInSentence());
+      assertEquals(last, c.getLast());
+      assertEquals(last, outs.get(i).getLast());
+      assertEquals(
+          "OggS",
+          c.getData().substring(0, 4).toString(java.nio.charset.StandardCharsets.US_ASCII),
+          "every chunk starts on a page boundary");
+    }
+    byte[] stream = concat(outs);
+    assertEquals("OpusHead", new String(stream, 28, 8, java.nio.charset.StandardCharsets.US_ASCII));
+    assertEquals(0x04, stream[stream.length - lastPageLength(stream) + 5], "end-of-stream page");
+  }
+
+  /** Length of the final Ogg page: found by walking the pages from the start. */
+  private static int lastPageLength(byte[] ogg) {
+    int at = 0;
+    int length = 0;
+    while (at < ogg.length) {
+      int segments = ogg[at + 26] & 0xff;
+      int body = 0;
+      for (int i = 0; i < segments; i++) {
+        body += ogg[at + 27 + i] & 0xff;
+      }
+      length = 27 + segments + body;
+      at += length;
+    }
+    assertEquals(ogg.length, at, "pages cover the stream exactly");
+    return length;
+  }
+
+  @Test
   void wavOutputIsOneCompleteFilePerSentenceAtTheRequestedRate() throws Exception {
     RequestOptions wav8k =
         RequestOptions.newBuilder()

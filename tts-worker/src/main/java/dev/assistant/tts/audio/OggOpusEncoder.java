@@ -6,6 +6,7 @@ import io.github.jaredmdobson.concentus.OpusApplication;
 import io.github.jaredmdobson.concentus.OpusEncoder;
 import io.github.jaredmdobson.concentus.OpusException;
 import io.github.jaredmdobson.concentus.OpusSignal;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -22,12 +23,27 @@ import java.util.Arrays;
  * records the original rate, which players may use for output. Output is deterministic: the same
  * samples and serial number give the same bytes (replays of a request produce identical chunks).
  *
+ * <p>The stream can be taken page by page as it is produced ({@link #encode(float[], int, int,
+ * EncodedAudioSink)}), so the first audio leaves after one 20 ms frame has been encoded.
+ *
  * <p>Thread-safe: each call uses its own encoder.
  */
 public final class OggOpusEncoder {
   private static final int[] OPUS_RATES = {8_000, 12_000, 16_000, 24_000, 48_000};
   private static final String VENDOR = "assistant tts-worker (Concentus)";
   private static final int MAX_PACKET = 1_275;
+
+  /**
+   * Most 20 ms frames on one page (0.8 s): even 40 packets of the largest size (6 lacing values
+   * each) fit the 255 lacing values of a page, so a page never has to be cut early.
+   */
+  static final int MAX_FRAMES_PER_PAGE = 40;
+
+  /** Page header (27) plus a full lacing table (255). */
+  private static final int PAGE_OVERHEAD_MAX = 27 + 255;
+
+  /** Both header pages: page overheads, OpusHead (19) and OpusTags with the vendor string. */
+  private static final int HEADER_PAGES_MAX_BYTES = 2 * PAGE_OVERHEAD_MAX + 19 + 16 + 64;
 
   private final int bitrate;
 
@@ -43,7 +59,20 @@ public final class OggOpusEncoder {
 
   /** Encodes {@code samples} at {@code sampleRate} as one Ogg Opus stream with this serial. */
   public byte[] encode(float[] samples, int sampleRate, int serial) {
-    int opusRate = Arrays.stream(OPUS_RATES).anyMatch(r -> r == sampleRate) ? sampleRate : 48_000;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    encode(samples, sampleRate, serial, (bytes, end) -> out.writeBytes(bytes));
+    return out.toByteArray();
+  }
+
+  /**
+   * Encodes {@code samples} at {@code sampleRate} as one Ogg Opus stream with this serial, handing
+   * each page to {@code sink} as soon as it is complete. The two header pages travel with the first
+   * audio page, which holds a single 20 ms packet, so the first part leaves after one frame has
+   * been encoded rather than after the whole sentence. Page boundaries depend only on the number of
+   * samples, so the parts are as deterministic as the bytes.
+   */
+  public void encode(float[] samples, int sampleRate, int serial, EncodedAudioSink sink) {
+    int opusRate = opusRate(sampleRate);
     float[] input =
         opusRate == sampleRate ? samples : Resampler.resample(samples, sampleRate, opusRate);
     OpusEncoder encoder;
@@ -66,31 +95,81 @@ public final class OggOpusEncoder {
 
     int frame = opusRate / 50; // 20 ms
     // The encoder delays its output by the lookahead: feed that much silence after the end.
-    int total = input.length + encoder.getLookahead();
-    int frames = Math.max(1, (total + frame - 1) / frame);
-    short[] pcm = new short[frames * frame];
-    for (int i = 0; i < input.length; i++) {
-      pcm[i] = Pcm.toShort(input[i]);
-    }
+    int frames = frameCount(input.length + encoder.getLookahead(), frame);
     long endGranule = preSkip + (long) input.length * toGranule;
+    short[] pcm = new short[frame];
     byte[] buffer = new byte[MAX_PACKET];
+    int page = 0;
+    int onPage = 0;
     for (int f = 0; f < frames; f++) {
+      int from = f * frame;
+      for (int i = 0; i < frame; i++) {
+        pcm[i] = from + i < input.length ? Pcm.toShort(input[from + i]) : 0;
+      }
       int length;
       try {
-        length = encoder.encode(pcm, f * frame, frame, buffer, 0, buffer.length);
+        length = encoder.encode(pcm, 0, frame, buffer, 0, buffer.length);
       } catch (OpusException | AssertionError e) {
         // Concentus checks fixed-point invariants with unconditional assertions; never let an
         // Error escape into the worker loop.
         throw new IllegalStateException("Opus encoding failed at frame " + f, e);
       }
-      byte[] packet = Arrays.copyOf(buffer, length);
-      if (!ogg.fits(packet)) {
-        ogg.flush((long) f * frame * toGranule, 0);
+      ogg.add(Arrays.copyOf(buffer, length));
+      onPage++;
+      if (f == frames - 1) {
+        ogg.flush(endGranule, OggPageWriter.END_OF_STREAM);
+        sink.accept(ogg.drain(), true);
+      } else if (onPage == framesOnPage(page)) {
+        // A page's granule position counts every sample decoded up to its last packet,
+        // pre-skip included.
+        ogg.flush((long) (f + 1) * frame * toGranule, 0);
+        sink.accept(ogg.drain(), false);
+        page++;
+        onPage = 0;
       }
-      ogg.add(packet);
     }
-    ogg.flush(endGranule, OggPageWriter.END_OF_STREAM);
-    return ogg.toByteArray();
+  }
+
+  /**
+   * Frames on audio page {@code page} (from 0): 1, 2, 4, … up to {@link #MAX_FRAMES_PER_PAGE}. Each
+   * page holds about as much audio as all pages before it together, so while encoding runs faster
+   * than real time the next page is ready before a listener has played the previous ones, and a
+   * sentence still needs only a handful of parts.
+   */
+  static int framesOnPage(int page) {
+    return page >= 6 ? MAX_FRAMES_PER_PAGE : Math.min(1 << page, MAX_FRAMES_PER_PAGE);
+  }
+
+  /**
+   * An upper bound on the parts and bytes of the stream for {@code sampleCount} samples at {@code
+   * sampleRate}, known before encoding, so that absurdly long audio can be refused up front.
+   */
+  public static StreamBound bound(long sampleCount, int sampleRate) {
+    int opusRate = opusRate(sampleRate);
+    int frame = opusRate / 50;
+    // Resampling may add a sample; the lookahead is shorter than one frame.
+    long opusSamples = sampleCount * opusRate / sampleRate + 1 + frame;
+    long frames = Math.max(1, (opusSamples + frame - 1) / frame);
+    long pages = 0;
+    for (long left = frames; left > 0; pages++) {
+      left -= framesOnPage((int) Math.min(pages, Integer.MAX_VALUE));
+    }
+    long bytes = HEADER_PAGES_MAX_BYTES + pages * PAGE_OVERHEAD_MAX + frames * MAX_PACKET;
+    return new StreamBound(pages, bytes);
+  }
+
+  /**
+   * @param parts most calls of the sink
+   * @param bytes most bytes in all
+   */
+  public record StreamBound(long parts, long bytes) {}
+
+  private static int opusRate(int sampleRate) {
+    return Arrays.stream(OPUS_RATES).anyMatch(r -> r == sampleRate) ? sampleRate : 48_000;
+  }
+
+  private static int frameCount(int samples, int frame) {
+    return Math.max(1, (samples + frame - 1) / frame);
   }
 
   private static byte[] opusHead(int preSkip, int inputRate) {

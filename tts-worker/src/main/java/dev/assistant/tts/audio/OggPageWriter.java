@@ -92,8 +92,11 @@ final class OggPageWriter {
     segments = 0;
   }
 
-  byte[] toByteArray() {
-    return out.toByteArray();
+  /** The pages written since the previous call, which are then forgotten. */
+  byte[] drain() {
+    byte[] pages = out.toByteArray();
+    out.reset();
+    return pages;
   }
 
   static int crc(byte[] bytes) {

@@ -128,6 +128,83 @@ class OggOpusEncoderTest {
   }
 
   @Test
+  void streamsPagesAsTheyAreProducedStartingWithOneFrame() {
+    float[] input = voiceLike(16_000, 2.5);
+    List<byte[]> parts = new ArrayList<>();
+    List<Boolean> ends = new ArrayList<>();
+    encoder.encode(
+        input,
+        16_000,
+        42,
+        (bytes, end) -> {
+          parts.add(bytes);
+          ends.add(end);
+        });
+    ByteArrayOutputStream whole = new ByteArrayOutputStream();
+    parts.forEach(whole::writeBytes);
+    assertArrayEquals(encoder.encode(input, 16_000, 42), whole.toByteArray());
+
+    List<Page> first = parse(parts.get(0));
+    assertEquals(3, first.size(), "OpusHead, OpusTags and the first audio page");
+    assertEquals(1, first.get(2).packets().size(), "the first audio page holds one 20 ms frame");
+    assertEquals(320L * 3, first.get(2).granule(), "granule counts the decoded 48 kHz samples");
+    int frames = 0;
+    for (int i = 1; i < parts.size(); i++) {
+      List<Page> pages = parse(parts.get(i));
+      assertEquals(1, pages.size(), "every later part is exactly one page");
+      int packets = pages.get(0).packets().size();
+      frames += packets;
+      if (i < parts.size() - 1) {
+        assertEquals(OggOpusEncoder.framesOnPage(i), packets, "page " + i);
+      } else {
+        assertTrue(packets <= OggOpusEncoder.framesOnPage(i));
+        assertEquals(OggPageWriter.END_OF_STREAM, pages.get(0).flags());
+      }
+    }
+    assertTrue(frames + 1 >= input.length / 320, "all frames delivered: " + frames);
+    assertTrue(ends.subList(0, ends.size() - 1).stream().noneMatch(e -> e));
+    assertTrue(ends.get(ends.size() - 1));
+    assertTrue(parts.size() <= 10, "2.5 s of speech in a handful of parts: " + parts.size());
+  }
+
+  @Test
+  void pageScheduleDoublesUpToTheCapAndTheBoundHolds() {
+    assertEquals(List.of(1, 2, 4, 8, 16, 32, 40, 40), pageSchedule(8));
+    for (int rate : new int[] {8_000, 16_000, 22_050, 48_000}) {
+      for (double seconds : new double[] {0, 0.01, 0.5, 3.7}) {
+        float[] noise = new float[(int) (rate * seconds)];
+        java.util.Random random = new java.util.Random(rate);
+        for (int i = 0; i < noise.length; i++) {
+          noise[i] = (float) random.nextGaussian() * 0.5f;
+        }
+        int[] parts = {0};
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new OggOpusEncoder(256_000)
+            .encode(
+                noise,
+                rate,
+                1,
+                (bytes, end) -> {
+                  parts[0]++;
+                  out.writeBytes(bytes);
+                });
+        OggOpusEncoder.StreamBound bound = OggOpusEncoder.bound(noise.length, rate);
+        assertTrue(bound.parts() >= parts[0], rate + " Hz " + seconds + " s: parts");
+        assertTrue(bound.bytes() >= out.size(), rate + " Hz " + seconds + " s: bytes");
+        assertTrue(bound.parts() <= parts[0] + 2, "the bound is close: " + bound);
+      }
+    }
+  }
+
+  private static List<Integer> pageSchedule(int pages) {
+    List<Integer> schedule = new ArrayList<>();
+    for (int i = 0; i < pages; i++) {
+      schedule.add(OggOpusEncoder.framesOnPage(i));
+    }
+    return schedule;
+  }
+
+  @Test
   void encodesHostileSignalsWithoutFailing() {
     java.util.Random random = new java.util.Random(1);
     for (int rate : new int[] {8_000, 16_000, 22_050, 24_000, 44_100, 48_000}) {
