@@ -1,11 +1,18 @@
 package dev.assistant.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.assistant.api.v1.AskRequest;
+import dev.assistant.api.v1.AssistantGrpc;
+import dev.assistant.api.v1.Event;
+import dev.assistant.api.v1.RequestOptions;
 import dev.assistant.common.config.Config;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -16,13 +23,15 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The one-command launcher with the real services from their shaded jars and the default
  * random-weight models: everything starts, the gateway's gRPC health says SERVING, every metrics
- * endpoint answers, and everything stops again. Needs {@code mvn -DskipTests package} first (a
+ * endpoint answers, a text request comes back through LLM and TTS as an ordered event stream that
+ * ends with completed, and everything stops again. Needs {@code mvn -DskipTests package} first (a
  * reactor {@code verify} builds the service modules before this one); without the jars it fails in
  * CI and is skipped elsewhere.
  */
@@ -62,9 +71,41 @@ class LocalStackIT {
       assertTrue(Files.isRegularFile(runDir.resolve("models/whisper-random-tiny.bin")));
       assertTrue(Files.isRegularFile(runDir.resolve("models/llava-random/config.json")));
       assertTrue(stack.firstDead().isEmpty(), () -> stack.firstDead().orElse(""));
+      List<Event> events = ask(Integer.parseInt(m.get(StackService.GRPC_PORT_KEY)));
+      assertTrue(events.get(0).hasAccepted(), events.get(0).toString());
+      for (int i = 0; i < events.size(); i++) {
+        assertEquals(i + 1, events.get(i).getSequence(), "sequence numbers without gaps");
+      }
+      Event last = events.get(events.size() - 1);
+      assertTrue(last.hasCompleted(), "last event: " + last);
+      assertTrue(events.stream().anyMatch(Event::hasAnswer), "an answer came back");
+      assertTrue(stack.firstDead().isEmpty(), () -> stack.firstDead().orElse(""));
     }
     try (var pids = Files.list(runDir.resolve("pids"))) {
       assertEquals(List.of(), pids.toList(), "every process stopped and its PID file removed");
+    }
+  }
+
+  /** A text-only request through the whole pipeline (LLM and TTS); its events, in order. */
+  static List<Event> ask(int grpcPort) {
+    ManagedChannel channel =
+        NettyChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
+    try {
+      AskRequest request =
+          AskRequest.newBuilder()
+              .setRequestId("local-stack-it-1")
+              .setPrompt("Say hello.")
+              .setOptions(RequestOptions.newBuilder().setMaxTokens(8))
+              .build();
+      List<Event> events = new ArrayList<>();
+      AssistantGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(3, TimeUnit.MINUTES)
+          .ask(request)
+          .forEachRemaining(events::add);
+      assertFalse(events.isEmpty(), "no events");
+      return events;
+    } finally {
+      channel.shutdownNow();
     }
   }
 
