@@ -22,9 +22,7 @@ public final class SttWorkerMain {
     int workerConcurrency =
         config.getInt("stt.worker.concurrency", config.getInt("worker.concurrency", 1));
     return new WhisperOptions(
-        config
-            .getPath("stt.model.path")
-            .orElseThrow(() -> new IllegalArgumentException("stt.model.path is required")),
+        java.nio.file.Path.of(config.require("stt.model.path")),
         config.getInt(
             "stt.threads",
             Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())),
