@@ -197,7 +197,7 @@ public final class AudioDecoder {
         throw new InvalidAudioException("FLAC: no decodable frames (truncated or corrupt)");
       }
     } catch (IOException e) {
-      throw new InvalidAudioException("FLAC: " + e.getMessage(), e);
+      throw new InvalidAudioException("FLAC: " + reason(e), e);
     }
     return sink.finish(AudioContainer.FLAC);
   }
@@ -228,7 +228,7 @@ public final class AudioDecoder {
       }
     } catch (BitstreamException | DecoderException e) {
       if (frames == 0) {
-        throw new InvalidAudioException("MP3: " + e.getMessage(), e);
+        throw new InvalidAudioException("MP3: " + reason(e), e);
       }
       // A damaged tail after good frames: keep what was decoded, like common players do.
     }
@@ -319,5 +319,17 @@ public final class AudioDecoder {
       throw new InvalidAudioException("Ogg: missing Vorbis headers (truncated or not Vorbis)");
     }
     return sink.finish(AudioContainer.OGG_VORBIS);
+  }
+
+  /**
+   * A decoder exception's message for the client. jflac throws bare {@code EOFException}s on a
+   * corrupt stream, whose message is null: say what that means instead of "null".
+   */
+  private static String reason(Exception e) {
+    String message = e.getMessage();
+    if (message == null || message.isBlank()) {
+      return "corrupt or truncated data (" + e.getClass().getSimpleName() + ")";
+    }
+    return message;
   }
 }

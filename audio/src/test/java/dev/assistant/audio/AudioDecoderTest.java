@@ -1,6 +1,7 @@
 package dev.assistant.audio;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -140,8 +141,18 @@ class AudioDecoderTest {
       if (c == AudioContainer.PCM16) {
         continue;
       }
-      assertThrows(InvalidAudioException.class, () -> decoder.decode(noise, c), c.name());
+      InvalidAudioException e =
+          assertThrows(InvalidAudioException.class, () -> decoder.decode(noise, c), c.name());
+      assertFalse(e.getMessage().contains("null"), "a reason, not 'null': " + e.getMessage());
     }
+    byte[] flacMagicThenNoise = noise.clone();
+    System.arraycopy(
+        "fLaC".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, flacMagicThenNoise, 0, 4);
+    InvalidAudioException flac =
+        assertThrows(
+            InvalidAudioException.class,
+            () -> decoder.decode(flacMagicThenNoise, AudioContainer.FLAC));
+    assertFalse(flac.getMessage().contains("null"), "a reason, not 'null': " + flac.getMessage());
     assertThrows(InvalidAudioException.class, () -> decoder.decode(noise, null));
   }
 
