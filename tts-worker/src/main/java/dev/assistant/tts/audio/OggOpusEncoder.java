@@ -1,7 +1,5 @@
 package dev.assistant.tts.audio;
 
-import dev.assistant.audio.Pcm;
-import dev.assistant.audio.Resampler;
 import io.github.jaredmdobson.concentus.OpusApplication;
 import io.github.jaredmdobson.concentus.OpusEncoder;
 import io.github.jaredmdobson.concentus.OpusException;
@@ -19,9 +17,10 @@ import java.util.Arrays;
  * its own fixed-point overflow assertions on some clean voiced signals, while CELT encodes speech
  * well at 24 kbit/s and passed every signal tried (speech, tones, noise, clipping, silence).
  *
- * <p>Opus runs at 8, 12, 16, 24 or 48 kHz; other rates are resampled to 48 kHz first. The header
- * records the original rate, which players may use for output. Output is deterministic: the same
- * samples and serial number give the same bytes (replays of a request produce identical chunks).
+ * <p>Opus runs at 8, 12, 16, 24 or 48 kHz; other rates are resampled to the next of these up (22.05
+ * kHz to 24 kHz, 44.1 kHz to 48 kHz), block by block as frames are encoded. The header records the
+ * original rate, which players may use for output. Output is deterministic: the same samples and
+ * serial number give the same bytes (replays of a request produce identical chunks).
  *
  * <p>The stream can be taken page by page as it is produced ({@link #encode(float[], int, int,
  * EncodedAudioSink)}), so the first audio leaves after one 20 ms frame has been encoded.
@@ -73,8 +72,8 @@ public final class OggOpusEncoder {
    */
   public void encode(float[] samples, int sampleRate, int serial, EncodedAudioSink sink) {
     int opusRate = opusRate(sampleRate);
-    float[] input =
-        opusRate == sampleRate ? samples : Resampler.resample(samples, sampleRate, opusRate);
+    int frame = opusRate / 50; // 20 ms
+    PcmFrames input = new PcmFrames(samples, sampleRate, opusRate, frame);
     OpusEncoder encoder;
     try {
       encoder = new OpusEncoder(opusRate, 1, OpusApplication.OPUS_APPLICATION_RESTRICTED_LOWDELAY);
@@ -93,19 +92,15 @@ public final class OggOpusEncoder {
     ogg.add(opusTags());
     ogg.flush(0, 0);
 
-    int frame = opusRate / 50; // 20 ms
     // The encoder delays its output by the lookahead: feed that much silence after the end.
-    int frames = frameCount(input.length + encoder.getLookahead(), frame);
-    long endGranule = preSkip + (long) input.length * toGranule;
+    long frames = Math.max(1, (input.length() + encoder.getLookahead() + frame - 1) / frame);
+    long endGranule = preSkip + input.length() * toGranule;
     short[] pcm = new short[frame];
     byte[] buffer = new byte[MAX_PACKET];
     int page = 0;
     int onPage = 0;
-    for (int f = 0; f < frames; f++) {
-      int from = f * frame;
-      for (int i = 0; i < frame; i++) {
-        pcm[i] = from + i < input.length ? Pcm.toShort(input[from + i]) : 0;
-      }
+    for (long f = 0; f < frames; f++) {
+      input.next(pcm);
       int length;
       try {
         length = encoder.encode(pcm, 0, frame, buffer, 0, buffer.length);
@@ -164,12 +159,12 @@ public final class OggOpusEncoder {
    */
   public record StreamBound(long parts, long bytes) {}
 
-  private static int opusRate(int sampleRate) {
-    return Arrays.stream(OPUS_RATES).anyMatch(r -> r == sampleRate) ? sampleRate : 48_000;
-  }
-
-  private static int frameCount(int samples, int frame) {
-    return Math.max(1, (samples + frame - 1) / frame);
+  /**
+   * The rate the encoder runs at: the lowest Opus rate not below the audio's, so nothing audible is
+   * lost and no more samples are made than needed (22.05 kHz voices are encoded at 24 kHz).
+   */
+  static int opusRate(int sampleRate) {
+    return Arrays.stream(OPUS_RATES).filter(r -> r >= sampleRate).findFirst().orElse(48_000);
   }
 
   private static byte[] opusHead(int preSkip, int inputRate) {
