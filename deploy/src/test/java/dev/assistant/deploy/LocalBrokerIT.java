@@ -1,13 +1,11 @@
 package dev.assistant.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.assistant.common.config.Config;
 import dev.assistant.common.kafka.Topics;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,10 +24,13 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /** The real broker process: start, topics, exactly-once produce/consume, restart, stop. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalBrokerIT {
   static LocalBroker broker;
   static Config config;
@@ -131,19 +132,13 @@ class LocalBrokerIT {
   }
 
   @Test
-  void restartsOnFormattedStorageAndKeepsTopics(@TempDir Path other) {
-    Config own =
-        config
-            .with("broker.port", Integer.toString(FreePorts.next()))
-            .with("broker.controller.port", Integer.toString(FreePorts.next()))
-            .with("broker.data.dir", other.toString())
-            .with("topics.prefix", "restart.");
-    BrokerOptions options = BrokerOptions.from(own, other);
-    try (LocalBroker first = LocalBroker.start(options)) {
-      assertFalse(first.provisionTopics(own).isEmpty());
-    }
-    try (LocalBroker second = LocalBroker.start(options)) {
-      assertEquals(List.of(), second.provisionTopics(own), "topics survived the restart");
-    }
+  @Order(Integer.MAX_VALUE) // last: it restarts the broker the other tests use
+  void restartsOnFormattedStorageAndKeepsTopics() {
+    Config own = config.with("topics.prefix", "restart.");
+    broker.provisionTopics(own);
+    long before = broker.pid();
+    broker = SharedTestBroker.restart();
+    assertTrue(broker.pid() != before, "a new broker process");
+    assertEquals(List.of(), broker.provisionTopics(own), "topics survived the restart");
   }
 }

@@ -27,19 +27,28 @@ final class SharedTestBroker {
                     "broker.port", Integer.toString(FreePorts.next()),
                     "broker.controller.port", Integer.toString(FreePorts.next()),
                     "broker.classpath.file", System.getProperty("broker.classpath.file")));
-        LocalBroker started = LocalBroker.start(BrokerOptions.from(c, dir));
+        broker = LocalBroker.start(BrokerOptions.from(c, dir));
         Runtime.getRuntime()
             .addShutdownHook(
                 new Thread(
                     () -> {
-                      started.close();
+                      synchronized (SharedTestBroker.class) {
+                        broker.close();
+                      }
                       DefaultModels.deleteTree(dir);
                     }));
-        broker = started;
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     }
+    return broker;
+  }
+
+  /** Stops the shared broker and starts it again on the same data directory and ports. */
+  static synchronized LocalBroker restart() {
+    BrokerOptions options = get().options();
+    broker.close();
+    broker = LocalBroker.start(options);
     return broker;
   }
 }
