@@ -95,8 +95,7 @@ public final class TtsHandler implements StageHandler<TtsRequestRecord> {
       return true;
     }
     RequestOptions options = record.getOptions();
-    String language =
-        !record.getLanguage().isEmpty() ? record.getLanguage() : options.getSpeechLanguage();
+    String language = spokenLanguage(record, options);
     OutputFormat format = outputFormat(options.getOutputFormat());
     String text = normalizer.normalize(record.getText(), language);
     if (text.isEmpty() && !record.getLast()) {
@@ -163,6 +162,26 @@ public final class TtsHandler implements StageHandler<TtsRequestRecord> {
     }
     record(text, clip, synthesized - start);
     return true;
+  }
+
+  /**
+   * The language to speak. An explicit {@code speech_language} is a demand (no voice for it is
+   * invalid input), but a language the recognizer detected is only a preference: speech recognized
+   * as a language this backend cannot speak is answered in the default voice rather than failing
+   * the whole request after the answer was generated.
+   */
+  private String spokenLanguage(TtsRequestRecord record, RequestOptions options) {
+    String explicit = options.getSpeechLanguage();
+    String language = !record.getLanguage().isEmpty() ? record.getLanguage() : explicit;
+    if (language.isEmpty() || language.equals(explicit)) {
+      return language;
+    }
+    try {
+      tts.resolveVoice(new SynthesisRequest("", options.getVoice(), language, 0, 1f));
+      return language;
+    } catch (VoiceNotAvailableException e) {
+      return "";
+    }
   }
 
   private void record(String text, AudioClip clip, long synthesisNanos) {

@@ -214,6 +214,20 @@ class TtsHandlerTest {
   }
 
   @Test
+  void recognizedLanguageWithoutAVoiceIsSpokenWithTheDefaultVoice() throws Exception {
+    TtsRequestRecord somali =
+        record(0, "Hello there.", true, RequestOptions.getDefaultInstance()).toBuilder()
+            .setLanguage("so")
+            .build();
+    byte[] audio = concat(run(somali));
+    assertTrue(audio.length > 1000, "spoken in the default voice: " + audio.length + " bytes");
+    RequestOptions explicit = RequestOptions.newBuilder().setSpeechLanguage("so").build();
+    TtsRequestRecord demanded =
+        record(0, "Hello there.", true, explicit).toBuilder().setLanguage("so").build();
+    assertThrows(InvalidInputException.class, () -> run(demanded));
+  }
+
+  @Test
   void cancelledRequestsEmitNothing() throws Exception {
     RecordingContext context = new RecordingContext();
     context.cancelled = true;
