@@ -1,5 +1,6 @@
 package dev.assistant.tts.bench;
 
+import dev.assistant.api.v1.OutputAudioFormat;
 import dev.assistant.api.v1.RequestOptions;
 import dev.assistant.common.config.Config;
 import dev.assistant.common.worker.StageContext;
@@ -15,15 +16,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Prints, per backend, the time from taking a sentence to emitting its first audio chunk (through
- * the real handler: normalization, synthesis, encoding, chunking) and the real-time factor of
- * synthesis. Each figure is the minimum and the median over repeated runs.
+ * Prints, per backend and output format, the time from taking a sentence to emitting its first
+ * audio chunk (TTFA, through the real handler: normalization, synthesis, resampling, encoding,
+ * chunking) and to emitting its last one ("done"), and the real-time factor of synthesis. Each
+ * figure is the minimum and the median over repeated runs.
  *
  * <p>Run: {@code mvn -q -pl tts-worker test-compile exec:java -Dexec.classpathScope=test
  * -Dexec.mainClass=dev.assistant.tts.bench.TtsBenchmark -Dexec.args="freetts espeak"}
@@ -38,64 +41,70 @@ public final class TtsBenchmark {
           "Doctor Smith will see you in ten minutes.",
           "Thank you for your help.");
   private static final int ROUNDS = 7;
+  private static final List<OutputAudioFormat> FORMATS =
+      List.of(
+          OutputAudioFormat.OUTPUT_AUDIO_FORMAT_PCM16, OutputAudioFormat.OUTPUT_AUDIO_FORMAT_OGG);
 
   public static void main(String[] args) throws Exception {
     List<String> backends = args.length == 0 ? List.of("freetts", "espeak") : Arrays.asList(args);
     System.out.printf(
         Locale.ROOT,
-        "%-8s %-7s %12s %12s %10s %10s%n",
+        "%-8s %-7s %12s %12s %12s %12s %10s %10s%n",
         "backend",
         "format",
         "TTFA min ms",
         "TTFA med ms",
+        "done min ms",
+        "done med ms",
         "RTF min",
         "RTF med");
     for (String name : backends) {
       Config config = Config.of(Map.of("tts.backend", name));
       try (TextToSpeech tts = new TextToSpeechRegistry().create(config)) {
         TtsHandler handler = TtsWorkerMain.handler(tts, config);
-        for (String format : List.of("PCM16", "OGG")) {
-          RequestOptions options =
-              RequestOptions.newBuilder()
-                  .setOutputFormat(
-                      format.equals("OGG")
-                          ? dev.assistant.api.v1.OutputAudioFormat.OUTPUT_AUDIO_FORMAT_OGG
-                          : dev.assistant.api.v1.OutputAudioFormat.OUTPUT_AUDIO_FORMAT_PCM16)
-                  .build();
-          List<Double> ttfa = new ArrayList<>();
-          List<Double> rtf = new ArrayList<>();
-          for (int round = 0; round < ROUNDS + 1; round++) {
-            for (String sentence : SENTENCES) {
+        Map<OutputAudioFormat, List<Double>> ttfa = new EnumMap<>(OutputAudioFormat.class);
+        Map<OutputAudioFormat, List<Double>> done = new EnumMap<>(OutputAudioFormat.class);
+        List<Double> rtf = new ArrayList<>();
+        for (int round = 0; round < ROUNDS + 1; round++) {
+          for (String sentence : SENTENCES) {
+            // Formats alternate per sentence, so load bursts on a shared machine hit all alike.
+            for (OutputAudioFormat format : FORMATS) {
               TimingContext context = new TimingContext();
               TtsRequestRecord record =
                   TtsRequestRecord.newBuilder()
                       .setRequestId("bench")
                       .setText(sentence)
-                      .setOptions(options)
+                      .setOptions(RequestOptions.newBuilder().setOutputFormat(format))
                       .build();
               context.start = System.nanoTime();
               handler.handle(record, context);
               if (round > 0) { // round 0 warms up
-                ttfa.add((context.firstEmit - context.start) / 1e6);
+                ttfa.computeIfAbsent(format, f -> new ArrayList<>())
+                    .add((context.firstEmit - context.start) / 1e6);
+                done.computeIfAbsent(format, f -> new ArrayList<>())
+                    .add((context.lastEmit - context.start) / 1e6);
               }
             }
-            if (round > 0 && format.equals("PCM16")) {
-              for (String sentence : SENTENCES) {
-                long t0 = System.nanoTime();
-                AudioClip clip = tts.synthesize(SynthesisRequest.of(sentence));
-                rtf.add((System.nanoTime() - t0) / 1e9 / clip.seconds());
-              }
+            if (round > 0) {
+              long t0 = System.nanoTime();
+              AudioClip clip = tts.synthesize(SynthesisRequest.of(sentence));
+              rtf.add((System.nanoTime() - t0) / 1e9 / clip.seconds());
             }
           }
+        }
+        for (OutputAudioFormat format : FORMATS) {
+          boolean first = format == FORMATS.get(0);
           System.out.printf(
               Locale.ROOT,
-              "%-8s %-7s %12.1f %12.1f %10s %10s%n",
+              "%-8s %-7s %12.1f %12.1f %12.1f %12.1f %10s %10s%n",
               name,
-              format,
-              min(ttfa),
-              median(ttfa),
-              rtf.isEmpty() ? "-" : String.format(Locale.ROOT, "%.4f", min(rtf)),
-              rtf.isEmpty() ? "-" : String.format(Locale.ROOT, "%.4f", median(rtf)));
+              format.name().substring("OUTPUT_AUDIO_FORMAT_".length()),
+              min(ttfa.get(format)),
+              median(ttfa.get(format)),
+              min(done.get(format)),
+              median(done.get(format)),
+              first ? String.format(Locale.ROOT, "%.4f", min(rtf)) : "-",
+              first ? String.format(Locale.ROOT, "%.4f", median(rtf)) : "-");
         }
       } catch (IllegalStateException e) {
         System.out.printf(Locale.ROOT, "%-8s unavailable: %s%n", name, e.getMessage());
@@ -116,6 +125,7 @@ public final class TtsBenchmark {
   private static final class TimingContext implements StageContext {
     long start;
     long firstEmit;
+    long lastEmit;
 
     @Override
     public String requestId() {
@@ -139,8 +149,9 @@ public final class TtsBenchmark {
 
     @Override
     public void emit(StageOutput.Builder output) {
+      lastEmit = System.nanoTime();
       if (firstEmit == 0) {
-        firstEmit = System.nanoTime();
+        firstEmit = lastEmit;
       }
     }
 
