@@ -46,7 +46,6 @@ import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -173,11 +172,6 @@ class EndToEndIT {
 
   @Test
   @Order(6)
-  @Disabled(
-      "coordinator bug: RequestCoordinator.onSpeech completes the request on the audio chunk with"
-          + " last=true, but TtsHandler emits the last sentence's spectrogram after that chunk, so"
-          + " it is dropped as a late output (with one sentence, no spectrogram reaches the client)."
-          + " Completing on the TTS stage output's own last flag would deliver it.")
   void spectrogramRequestGetsOnePngPerSpokenSentence() throws Exception {
     List<Event> events =
         askOk(

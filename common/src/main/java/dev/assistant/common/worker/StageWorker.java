@@ -702,7 +702,7 @@ public final class StageWorker<I extends Message> implements AutoCloseable {
             new ProducerRecord<>(
                 settings.dlqTopic(), session.requestId, dl.build().toByteArray())));
     if (!session.requestId.isEmpty() && !session.lastEmitted) {
-      session.emit(errorOutput(code, stageLabel + ": " + reason));
+      session.emit(errorOutput(code, reason)); // the event names the stage; no prefix here
     }
     try {
       handler.discard(session.requestId);

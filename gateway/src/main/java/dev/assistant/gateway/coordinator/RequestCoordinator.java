@@ -321,9 +321,11 @@ final class RequestCoordinator implements Processor<String, byte[], String, Obje
     if (out.hasAudio()) {
       state.setAudioBytes(state.getAudioBytes() + out.getAudio().getData().size());
       emit(state, Stage.STAGE_TTS, Event.newBuilder().setAudio(out.getAudio()));
-      if (out.getAudio().getLast()) {
-        complete(state);
-      }
+    }
+    // The stage's own last output ends the request: it may follow the last audio chunk (the
+    // last sentence's spectrogram comes after its audio).
+    if (out.getLast()) {
+      complete(state);
     }
   }
 

@@ -81,6 +81,10 @@ public final class RequestValidator {
         throw invalid("audio: PCM16 data length is not a whole number of frames");
       }
       pcmSeconds(audio.getData().size(), audio.getSampleRate(), audio.getChannels());
+    } else if (isWav(head)
+        && (audio.getEncoding() == AudioEncoding.AUDIO_ENCODING_WAV
+            || audio.getEncoding() == AudioEncoding.AUDIO_ENCODING_UNSPECIFIED)) {
+      wavSeconds(audio.getData()).ifPresent(s -> checkSeconds(s));
     } else if (!matchesEncoding(audio.getEncoding(), head)) {
       throw invalid(
           "audio: data is not "
@@ -116,7 +120,41 @@ public final class RequestValidator {
   }
 
   private void pcmSeconds(long bytes, int sampleRate, int channels) {
-    double seconds = bytes / (2.0 * channels * sampleRate);
+    checkSeconds(bytes / (2.0 * channels * sampleRate));
+  }
+
+  /**
+   * Duration of a WAV file from its header, so an over-long file is refused before it is published.
+   * Empty when the header does not say (a malformed file is left to the recognizer, which reports
+   * precisely what is wrong).
+   */
+  static java.util.OptionalDouble wavSeconds(com.google.protobuf.ByteString wav) {
+    java.nio.ByteBuffer b = wav.asReadOnlyByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    int pos = 12;
+    int channels = 0;
+    int rate = 0;
+    int bits = 0;
+    while (pos + 8 <= b.limit()) {
+      int id = b.getInt(pos);
+      long size = b.getInt(pos + 4) & 0xffffffffL;
+      if (id == 0x20746d66 && pos + 24 <= b.limit()) { // "fmt "
+        channels = b.getShort(pos + 10) & 0xffff;
+        rate = b.getInt(pos + 12);
+        bits = b.getShort(pos + 22) & 0xffff;
+      } else if (id == 0x61746164) { // "data"
+        if (channels <= 0 || rate <= 0 || bits <= 0) {
+          return java.util.OptionalDouble.empty();
+        }
+        long available = b.limit() - (pos + 8L);
+        long bytes = size == 0 || size == 0xffffffffL ? available : Math.min(size, available);
+        return java.util.OptionalDouble.of(bytes / ((double) channels * ((bits + 7) / 8) * rate));
+      }
+      pos += 8 + size + (size & 1);
+    }
+    return java.util.OptionalDouble.empty();
+  }
+
+  private void checkSeconds(double seconds) {
     if (seconds > limits.audioSeconds()) {
       throw invalid(
           String.format(
@@ -201,17 +239,20 @@ public final class RequestValidator {
         && h[11] == 'P';
   }
 
+  static boolean isWav(byte[] h) {
+    return h.length >= 12
+        && h[0] == 'R'
+        && h[1] == 'I'
+        && h[2] == 'F'
+        && h[3] == 'F'
+        && h[8] == 'W'
+        && h[9] == 'A'
+        && h[10] == 'V'
+        && h[11] == 'E';
+  }
+
   private static boolean matchesEncoding(AudioEncoding e, byte[] h) {
-    boolean wav =
-        h.length >= 12
-            && h[0] == 'R'
-            && h[1] == 'I'
-            && h[2] == 'F'
-            && h[3] == 'F'
-            && h[8] == 'W'
-            && h[9] == 'A'
-            && h[10] == 'V'
-            && h[11] == 'E';
+    boolean wav = isWav(h);
     boolean flac = h.length >= 4 && h[0] == 'f' && h[1] == 'L' && h[2] == 'a' && h[3] == 'C';
     boolean ogg = h.length >= 4 && h[0] == 'O' && h[1] == 'g' && h[2] == 'g' && h[3] == 'S';
     boolean mp3 =

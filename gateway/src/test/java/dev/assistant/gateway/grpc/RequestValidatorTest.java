@@ -100,6 +100,33 @@ class RequestValidatorTest {
             .contains("exceeds the limit"));
   }
 
+  private static ByteString wav(int rate, int channels, int bits, int dataBytes) {
+    java.nio.ByteBuffer b =
+        java.nio.ByteBuffer.allocate(44 + dataBytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    b.put("RIFF".getBytes()).putInt(36 + dataBytes).put("WAVE".getBytes());
+    b.put("fmt ".getBytes())
+        .putInt(16)
+        .putShort((short) 1)
+        .putShort((short) channels)
+        .putInt(rate)
+        .putInt(rate * channels * bits / 8)
+        .putShort((short) (channels * bits / 8))
+        .putShort((short) bits);
+    b.put("data".getBytes()).putInt(dataBytes);
+    return ByteString.copyFrom(b.array());
+  }
+
+  @Test
+  void wavDurationIsReadFromTheHeader() {
+    assertEquals(0.5, RequestValidator.wavSeconds(wav(8000, 2, 16, 16000)).getAsDouble(), 1e-9);
+    assertDoesNotThrow(
+        () -> v.audio(AudioInput.newBuilder().setData(wav(8000, 1, 16, 16000)).build()));
+    assertTrue(
+        reason(() -> v.audio(AudioInput.newBuilder().setData(wav(8000, 1, 8, 16000)).build()))
+            .contains("2.0 s exceeds the limit of 1 s"));
+    assertTrue(RequestValidator.wavSeconds(ByteString.copyFromUtf8("RIFF....WAVEjunk")).isEmpty());
+  }
+
   @Test
   void optionsOutsideTheirRangesAreNamed() {
     assertDoesNotThrow(() -> v.options(RequestOptions.getDefaultInstance()));
