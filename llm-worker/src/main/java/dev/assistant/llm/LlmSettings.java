@@ -37,7 +37,7 @@ public record LlmSettings(
     }
     WeightFormat format;
     try {
-      format = WeightFormat.parse(config.getString("llm.quantization", "nf4"));
+      format = WeightFormat.parse(config.getString("llm.quantization", "q4"));
     } catch (IllegalArgumentException e) {
       throw new ConfigException("llm.quantization: " + e.getMessage());
     }

@@ -114,8 +114,8 @@ public final class BatchScheduler implements AutoCloseable {
       } finally {
         lock.unlock();
       }
-      for (Sequence s : admitted) {
-        prefill(s);
+      if (!admitted.isEmpty()) {
+        prefill(admitted);
       }
       if (!active.isEmpty()) {
         decodeStep();
@@ -125,29 +125,52 @@ public final class BatchScheduler implements AutoCloseable {
     failAll(new IllegalStateException("model closed"));
   }
 
-  private void prefill(Sequence s) {
-    if (s.shouldStop()) {
-      complete(s, FinishReason.CANCELLED);
+  /**
+   * Prefills newly admitted sequences in one pass: quantized weights are dequantized once for all
+   * of them, and dense weights are read once.
+   */
+  private void prefill(List<Sequence> admitted) {
+    List<Sequence> running = new ArrayList<>();
+    for (Sequence s : admitted) {
+      if (s.shouldStop()) {
+        complete(s, FinishReason.CANCELLED);
+      } else {
+        running.add(s);
+      }
+    }
+    if (running.isEmpty()) {
       return;
     }
+    float[] logits;
     try (NDManager step = manager.newSubManager()) {
-      s.cache = decoder.newCache(manager, s.capacity);
-      float[] logits =
-          decoder.forward(
-              step,
-              List.of(new LlamaDecoder.Chunk(s.cache, s.promptEmbeddings, s.promptTokens)),
-              false);
-      FinishReason done = s.accept(s.sampler.next(logits, 0));
+      List<LlamaDecoder.Chunk> chunks = new ArrayList<>();
+      for (Sequence s : running) {
+        s.cache = decoder.newCache(manager, s.capacity);
+        chunks.add(new LlamaDecoder.Chunk(s.cache, s.promptEmbeddings, s.promptTokens));
+      }
+      logits = decoder.forward(step, chunks, false);
+    } catch (RuntimeException e) {
+      LOG.error("prefill of {} sequences failed", running.size(), e);
+      running.forEach(s -> fail(s, e));
+      return;
+    }
+    int vocab = decoder.config().vocabSize();
+    for (int j = 0; j < running.size(); j++) {
+      Sequence s = running.get(j);
+      FinishReason done;
+      try {
+        done = s.accept(s.sampler.next(logits, j * vocab));
+      } catch (RuntimeException e) {
+        fail(s, e);
+        continue;
+      }
       if (done != null) {
         complete(s, done);
       } else {
         active.add(s);
-        activeCount.set(active.size());
       }
-    } catch (RuntimeException e) {
-      LOG.error("prefill failed", e);
-      fail(s, e);
     }
+    activeCount.set(active.size());
   }
 
   private void decodeStep() {
