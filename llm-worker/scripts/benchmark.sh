@@ -13,7 +13,7 @@ mvn -q -B -pl llm-worker compile dependency:build-classpath \
 snapshot="$(mktemp -d)"
 trap 'rm -rf "$snapshot"' EXIT
 cp -r llm-worker/target/classes "$snapshot/classes"
-MALLOC_ARENA_MAX=2 nice -n 5 java --add-modules jdk.incubator.vector -Xmx5g -XX:+UseG1GC \
+MALLOC_ARENA_MAX=2 nice -n 5 java --add-modules jdk.incubator.vector -Xmx5g -XX:MaxDirectMemorySize=16g -XX:+UseG1GC \
   -Dai.djl.pytorch.graph_optimizer=false \
   -cp "$snapshot/classes:$(cat llm-worker/target/runtime.classpath)" \
   dev.assistant.llm.bench.LlavaBenchmark "$dir" "$@"

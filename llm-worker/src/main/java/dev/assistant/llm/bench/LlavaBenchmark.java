@@ -31,7 +31,8 @@ import java.util.concurrent.Future;
  * throughput of 8 concurrent requests against 1.
  *
  * <p>Usage: {@code LlavaBenchmark <model-dir> [formats=fp32,fp16,int8,nf4,q4] [decode=32]
- * [repeats=2] [concurrency=8]}. The directory is written first when it has no config.json.
+ * [repeats=2] [concurrency=8] [memory-only=false]}. The directory is written first when it has no
+ * config.json.
  */
 public final class LlavaBenchmark {
   private LlavaBenchmark() {}
@@ -55,6 +56,7 @@ public final class LlavaBenchmark {
     int decode = Integer.parseInt(opts.getOrDefault("decode", "32"));
     int repeats = Integer.parseInt(opts.getOrDefault("repeats", "2"));
     int concurrency = Integer.parseInt(opts.getOrDefault("concurrency", "8"));
+    boolean memoryOnly = Boolean.parseBoolean(opts.getOrDefault("memory-only", "false"));
     if (!Files.isRegularFile(dir.resolve("config.json"))) {
       long t0 = System.nanoTime();
       RandomLlavaCheckpointWriter.write(CheckpointSpec.bench1b(), dir);
@@ -86,6 +88,17 @@ public final class LlavaBenchmark {
         }
         long weights = model.residentWeightBytes();
         long streamed = model.network().decoder().streamedBytesPerToken();
+        if (memoryOnly) {
+          memory.put(format, weights);
+          System.out.printf(
+              Locale.ROOT,
+              "| %s | %.0f | %.0f | %.0f | - | - | - | - | - | - |%n",
+              format.name().toLowerCase(Locale.ROOT),
+              loadS,
+              weights / 1048576.0,
+              streamed / 1048576.0);
+          continue;
+        }
         double encode = Double.MAX_VALUE;
         for (int i = 0; i < repeats; i++) {
           long e0 = System.nanoTime();

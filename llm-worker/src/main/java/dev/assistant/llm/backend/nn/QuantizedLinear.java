@@ -7,7 +7,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.assistant.llm.quant.QuantizedMatrix;
-import java.nio.FloatBuffer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * A linear layer over quantized weights. Few rows (decode steps, up to {@link #KERNEL_MAX_ROWS}
@@ -25,6 +26,15 @@ public final class QuantizedLinear implements Linear {
 
   private static final ThreadLocal<float[]> BAND =
       ThreadLocal.withInitial(() -> new float[BAND_FLOATS]);
+
+  /**
+   * The band's native staging memory, reused: the engine wraps a direct buffer without copying,
+   * whereas a new array per band would leave a direct buffer behind for the garbage collector each
+   * time (gigabytes of native memory between collections during prefill).
+   */
+  private static final ThreadLocal<ByteBuffer> BAND_NATIVE =
+      ThreadLocal.withInitial(
+          () -> ByteBuffer.allocateDirect(BAND_FLOATS * 4).order(ByteOrder.nativeOrder()));
 
   private final QuantizedMatrix weight;
   private final float[] bias;
@@ -86,15 +96,25 @@ public final class QuantizedLinear implements Linear {
     int rows = weight.rows();
     int bandRows = Math.max(1, Math.min(rows, BAND_FLOATS / cols));
     float[] buf = BAND.get();
+    ByteBuffer staging = BAND_NATIVE.get();
     NDList parts = new NDList();
     for (int r0 = 0; r0 < rows; r0 += bandRows) {
       int r1 = Math.min(rows, r0 + bandRows);
+      int count = (r1 - r0) * cols;
       weight.dequantizeRows(r0, r1, buf);
-      NDArray band = m.create(FloatBuffer.wrap(buf, 0, (r1 - r0) * cols), new Shape(r1 - r0, cols));
-      if (band.getDataType() != x.getDataType()) {
-        band = band.toType(x.getDataType(), false);
+      staging.clear();
+      staging.asFloatBuffer().put(buf, 0, count);
+      ByteBuffer view = staging.duplicate().order(ByteOrder.nativeOrder());
+      view.limit(count * 4);
+      // The band may alias the staging memory: it is closed before the next band is written.
+      try (NDManager bandScope = m.newSubManager()) {
+        NDArray band = bandScope.create(view, new Shape(r1 - r0, cols), DataType.FLOAT32);
+        if (band.getDataType() != x.getDataType()) {
+          band = band.toType(x.getDataType(), false);
+        }
+        NDArray product = x.matMul(band.transpose());
+        parts.add(product);
       }
-      parts.add(x.matMul(band.transpose()));
     }
     NDArray y = parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 1);
     if (bias != null) {

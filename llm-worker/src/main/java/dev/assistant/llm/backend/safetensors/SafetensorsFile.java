@@ -27,6 +27,13 @@ public final class SafetensorsFile implements AutoCloseable {
   /** Headers larger than this are not plausible (real ones are a few hundred KiB). */
   static final long MAX_HEADER_BYTES = 100L << 20;
 
+  /**
+   * One 8 MiB read buffer per thread: a fresh direct buffer per tensor would only be freed by a
+   * garbage collection, and hundreds of tensors would pile up gigabytes of native memory.
+   */
+  private static final ThreadLocal<ByteBuffer> READ_BUFFER =
+      ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(8 << 20));
+
   private final Path path;
   private final FileChannel channel;
   private final long dataStart;
@@ -146,8 +153,7 @@ public final class SafetensorsFile implements AutoCloseable {
     float[] out = new float[(int) n];
     int elemBytes = info.dtype().bytes();
     int chunkElems = (8 << 20) / elemBytes;
-    ByteBuffer buf =
-        ByteBuffer.allocateDirect(chunkElems * elemBytes).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer buf = READ_BUFFER.get().clear().order(ByteOrder.LITTLE_ENDIAN);
     long pos = dataStart + info.begin();
     short[] halves = elemBytes == 2 ? new short[chunkElems] : null;
     int done = 0;
