@@ -23,8 +23,8 @@ public final class Attention {
     long heads = s.get(1);
     long headDim = s.get(2);
     int total = (int) (start + n);
-    NDArray k = cache.keys(step, layer, total);
-    NDArray v = cache.values(step, layer, total);
+    NDArray k = cache.keys(step, layer, total, q.getDataType());
+    NDArray v = cache.values(step, layer, total, q.getDataType());
     long kvHeads = k.getShape().get(0);
     long group = heads / kvHeads;
     NDArray qg = q.transpose(1, 0, 2).reshape(kvHeads, group * n, headDim);
@@ -36,6 +36,61 @@ public final class Attention {
     }
     NDArray out = scores.softmax(-1).matMul(v);
     return out.reshape(heads, n, headDim).transpose(1, 0, 2).reshape(n, heads * headDim);
+  }
+
+  /**
+   * One decode position per sequence, in Java: rows {@code b} of {@code qkv} hold each sequence's
+   * rotated query ({@code heads × headDim}) followed by its key and value, already written to the
+   * cache at position {@code pos[b]}; the output row is {@code heads × headDim}.
+   */
+  static void decodeRow(
+      float[] qkv,
+      int rowOffset,
+      KvCache cache,
+      int layer,
+      int pos,
+      int heads,
+      int headDim,
+      float[] out,
+      int outOffset) {
+    int kvHeads = cache.rowWidth() / headDim;
+    int group = heads / kvHeads;
+    int total = pos + 1;
+    float[] keys = cache.keys(layer);
+    float[] values = cache.values(layer);
+    int width = cache.rowWidth();
+    float scale = (float) (1 / Math.sqrt(headDim));
+    float[] scores = new float[total];
+    for (int h = 0; h < heads; h++) {
+      int q = rowOffset + h * headDim;
+      int kvBase = (h / group) * headDim;
+      float max = Float.NEGATIVE_INFINITY;
+      for (int t = 0; t < total; t++) {
+        int k = t * width + kvBase;
+        float dot = 0;
+        for (int e = 0; e < headDim; e++) {
+          dot += qkv[q + e] * keys[k + e];
+        }
+        scores[t] = dot * scale;
+        max = Math.max(max, scores[t]);
+      }
+      float sum = 0;
+      for (int t = 0; t < total; t++) {
+        scores[t] = (float) Math.exp(scores[t] - max);
+        sum += scores[t];
+      }
+      int o = outOffset + h * headDim;
+      for (int e = 0; e < headDim; e++) {
+        out[o + e] = 0;
+      }
+      for (int t = 0; t < total; t++) {
+        float p = scores[t] / sum;
+        int v = t * width + kvBase;
+        for (int e = 0; e < headDim; e++) {
+          out[o + e] += p * values[v + e];
+        }
+      }
+    }
   }
 
   /**

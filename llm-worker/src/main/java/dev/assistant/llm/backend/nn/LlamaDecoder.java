@@ -112,9 +112,10 @@ public final class LlamaDecoder implements AutoCloseable {
     if (compute != DataType.FLOAT32) {
       x = x.toType(compute, false);
     }
-    NDArray[] cs = rope.tables(step, positions, compute);
+    float[][] javaRope = rope.tables(positions);
+    NDArray[] cs = rope.tables(step, javaRope, positions.length, compute);
     for (int l = 0; l < layers.size(); l++) {
-      x = layers.get(l).forward(step, x, chunks, cs[0], cs[1], l);
+      x = layers.get(l).forward(step, x, chunks, cs[0], cs[1], javaRope, l);
     }
     for (Chunk c : chunks) {
       c.cache().advance(c.length());

@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import java.util.List;
 
 /**
@@ -54,10 +56,31 @@ final class LlamaLayer implements AutoCloseable {
       List<LlamaDecoder.Chunk> chunks,
       NDArray cos,
       NDArray sin,
+      float[][] javaRope,
       int index) {
     long rows = x.getShape().get(0);
     NDArray h = Ops.rmsNorm(x, inputNorm, eps);
     NDArray proj = qkv.forward(h);
+    NDArray attn =
+        rows == chunks.size()
+            ? decodeAttention(step, proj, chunks, javaRope, index, x.getDataType())
+            : prefillAttention(step, proj, chunks, cos, sin, index);
+    x = x.add(o.forward(attn));
+    h = Ops.rmsNorm(x, postNorm, eps);
+    NDArray gu = gateUp.forward(h);
+    NDArray act = Ops.silu(gu.get(":, :" + intermediate)).mul(gu.get(":, " + intermediate + ":"));
+    return x.add(down.forward(act));
+  }
+
+  /** Several positions per sequence: rotary, cache and attention on the engine. */
+  private NDArray prefillAttention(
+      NDManager step,
+      NDArray proj,
+      List<LlamaDecoder.Chunk> chunks,
+      NDArray cos,
+      NDArray sin,
+      int index) {
+    long rows = proj.getShape().get(0);
     int qw = heads * headDim;
     int kw = kvHeads * headDim;
     NDArray q = proj.get(":, :" + qw).reshape(rows, heads, headDim);
@@ -74,12 +97,39 @@ final class LlamaLayer implements AutoCloseable {
       outputs.add(Attention.causal(step, q.get(rowRange), c.cache(), index, start));
       r0 += c.length();
     }
-    NDArray attn = outputs.size() == 1 ? outputs.get(0) : NDArrays.concat(outputs, 0);
-    x = x.add(o.forward(attn));
-    h = Ops.rmsNorm(x, postNorm, eps);
-    NDArray gu = gateUp.forward(h);
-    NDArray act = Ops.silu(gu.get(":, :" + intermediate)).mul(gu.get(":, " + intermediate + ":"));
-    return x.add(down.forward(act));
+    return outputs.size() == 1 ? outputs.get(0) : NDArrays.concat(outputs, 0);
+  }
+
+  /**
+   * One new position per sequence (a decode step): rotary, cache writes and attention run in Java
+   * on one copy of the projections, so the cost per sequence is a few microseconds instead of a
+   * dozen engine calls per layer.
+   */
+  private NDArray decodeAttention(
+      NDManager step,
+      NDArray proj,
+      List<LlamaDecoder.Chunk> chunks,
+      float[][] rope,
+      int index,
+      DataType type) {
+    int qw = heads * headDim;
+    int kw = kvHeads * headDim;
+    int width = qw + 2 * kw;
+    float[] p =
+        (type == DataType.FLOAT32 ? proj : proj.toType(DataType.FLOAT32, false)).toFloatArray();
+    float[] out = new float[chunks.size() * qw];
+    for (int b = 0; b < chunks.size(); b++) {
+      KvCache cache = chunks.get(b).cache();
+      int pos = cache.length();
+      int row = b * width;
+      for (int hh = 0; hh < heads + kvHeads; hh++) {
+        Rope.rotate(p, row + hh * headDim, rope[0], rope[1], b * headDim, headDim);
+      }
+      cache.writeRow(index, pos, p, row + qw, p, row + qw + kw);
+      Attention.decodeRow(p, row, cache, index, pos, heads, headDim, out, b * qw);
+    }
+    NDArray a = step.create(out, new Shape(chunks.size(), qw));
+    return type == DataType.FLOAT32 ? a : a.toType(type, false);
   }
 
   long residentBytes() {

@@ -46,8 +46,12 @@ public final class Rope {
 
   /** Engine tables shaped {@code [n, 1, headDim]} for broadcasting over heads. */
   public NDArray[] tables(NDManager manager, int[] positions, DataType type) {
-    float[][] t = tables(positions);
-    Shape shape = new Shape(positions.length, 1, headDim);
+    return tables(manager, tables(positions), positions.length, type);
+  }
+
+  /** Engine copies of Java tables. */
+  NDArray[] tables(NDManager manager, float[][] t, int count, DataType type) {
+    Shape shape = new Shape(count, 1, headDim);
     NDArray cos = manager.create(t[0], shape);
     NDArray sin = manager.create(t[1], shape);
     if (type != DataType.FLOAT32) {
@@ -55,6 +59,20 @@ public final class Rope {
       sin = sin.toType(type, false);
     }
     return new NDArray[] {cos, sin};
+  }
+
+  /**
+   * Rotates one head in place, {@code x[off, off + headDim)}, with row {@code tableOff} of the Java
+   * tables: the same arithmetic as {@link #apply}.
+   */
+  static void rotate(float[] x, int off, float[] cos, float[] sin, int tableOff, int headDim) {
+    int half = headDim / 2;
+    for (int i = 0; i < half; i++) {
+      float a = x[off + i];
+      float b = x[off + i + half];
+      x[off + i] = a * cos[tableOff + i] - b * sin[tableOff + i];
+      x[off + i + half] = b * cos[tableOff + i + half] + a * sin[tableOff + i + half];
+    }
   }
 
   /** Rotates {@code x [n, heads, headDim]}: {@code x·cos + rotate_half(x)·sin}. */
