@@ -70,11 +70,15 @@ public final class TransportBench {
     String intervals = args.length > 3 ? args[3] : "5,20,100";
     Config base =
         Config.of(
-            Map.of(
-                "kafka.bootstrap.servers", bootstrap,
-                "topics.partitions", "12",
-                "gateway.admission.lag.enabled", "false",
-                "gateway.max.inflight", "100000"));
+                Map.of(
+                    "kafka.bootstrap.servers", bootstrap,
+                    "topics.partitions", "12",
+                    "gateway.admission.lag.enabled", "false",
+                    "gateway.max.inflight", "100000"))
+            // ASSISTANT_* variables and -D properties override, to compare client settings.
+            .withAll(
+                Config.load(java.util.Optional.empty(), System.getenv(), System.getProperties())
+                    .asMap());
     System.out.printf(
         "transport benchmark: broker %s, %d cores%n",
         bootstrap, Runtime.getRuntime().availableProcessors());
