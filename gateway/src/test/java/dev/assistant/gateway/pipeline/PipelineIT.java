@@ -244,27 +244,8 @@ class PipelineIT {
   @Test
   @Order(3)
   void converseStreamsAudioChunksAndAnswers() throws Exception {
-    CompletableFuture<List<Event>> done = new CompletableFuture<>();
-    List<Event> events = Collections.synchronizedList(new ArrayList<>());
-    StreamObserver<ConverseRequest> requests =
-        AssistantGrpc.newStub(channelB)
-            .converse(
-                new StreamObserver<>() {
-                  @Override
-                  public void onNext(Event e) {
-                    events.add(e);
-                  }
-
-                  @Override
-                  public void onError(Throwable t) {
-                    done.completeExceptionally(t);
-                  }
-
-                  @Override
-                  public void onCompleted() {
-                    done.complete(events);
-                  }
-                });
+    EventCollector collector = new EventCollector();
+    StreamObserver<ConverseRequest> requests = AssistantGrpc.newStub(channelB).converse(collector);
     requests.onNext(
         ConverseRequest.newBuilder()
             .setHeader(
@@ -284,7 +265,7 @@ class PipelineIT {
     }
     requests.onNext(ConverseRequest.newBuilder().setEnd(ConverseEnd.getDefaultInstance()).build());
     requests.onCompleted();
-    List<Event> got = done.get(60, TimeUnit.SECONDS);
+    List<Event> got = collector.done.get(60, TimeUnit.SECONDS);
     assertWellFormed(got);
     String finalText =
         got.stream()
@@ -304,37 +285,21 @@ class PipelineIT {
   void twoHundredConcurrentRequestsOnTwoGatewaysAllCompleteAndEachGatewayGetsOnlyItsOwn()
       throws Exception {
     Map<String, List<Event>> byCall = new ConcurrentHashMap<>();
-    List<CompletableFuture<Void>> calls = new ArrayList<>();
+    List<CompletableFuture<List<Event>>> calls = new ArrayList<>();
     Set<String> idsA = ConcurrentHashMap.newKeySet();
     Set<String> idsB = ConcurrentHashMap.newKeySet();
     for (int i = 0; i < 200; i++) {
       boolean onA = i % 2 == 0;
       String id = "conc-" + i + "-" + UUID.randomUUID();
       (onA ? idsA : idsB).add(id);
-      CompletableFuture<Void> f = new CompletableFuture<>();
-      calls.add(f);
-      List<Event> events = Collections.synchronizedList(new ArrayList<>());
-      byCall.put(id, events);
+      EventCollector collector = new EventCollector();
+      calls.add(collector.done);
+      byCall.put(id, collector.events);
       AssistantGrpc.newStub(onA ? channelA : channelB)
           .withDeadlineAfter(120, TimeUnit.SECONDS)
           .ask(
               AskRequest.newBuilder().setRequestId(id).setPrompt("question " + i).build(),
-              new StreamObserver<>() {
-                @Override
-                public void onNext(Event e) {
-                  events.add(e);
-                }
-
-                @Override
-                public void onError(Throwable t) {
-                  f.completeExceptionally(t);
-                }
-
-                @Override
-                public void onCompleted() {
-                  f.complete(null);
-                }
-              });
+              collector);
     }
     CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(180, TimeUnit.SECONDS);
     byCall.forEach(
@@ -521,28 +486,11 @@ class PipelineIT {
     StageWorker<?> dying =
         worker(Stage.STAGE_LLM, Topics::llmRequests, Topics::llmTokens, slow, "llm-dying");
     String prompt = "one two three four five six seven eight nine ten eleven twelve thirteen";
-    CompletableFuture<List<Event>> done = new CompletableFuture<>();
-    List<Event> events = Collections.synchronizedList(new ArrayList<>());
+    EventCollector collector = new EventCollector();
+    List<Event> events = collector.events;
     AssistantGrpc.newStub(channelA)
         .withDeadlineAfter(120, TimeUnit.SECONDS)
-        .ask(
-            AskRequest.newBuilder().setPrompt(prompt).build(),
-            new StreamObserver<>() {
-              @Override
-              public void onNext(Event e) {
-                events.add(e);
-              }
-
-              @Override
-              public void onError(Throwable t) {
-                done.completeExceptionally(t);
-              }
-
-              @Override
-              public void onCompleted() {
-                done.complete(events);
-              }
-            });
+        .ask(AskRequest.newBuilder().setPrompt(prompt).build(), collector);
     long end = System.currentTimeMillis() + 30_000;
     while (events.stream().filter(Event::hasAnswerDelta).count() < 4
         && System.currentTimeMillis() < end) {
@@ -557,10 +505,31 @@ class PipelineIT {
             Topics::llmTokens,
             new FakeStages.Llm(0),
             "llm-2");
-    List<Event> got = done.get(90, TimeUnit.SECONDS);
+    List<Event> got = collector.done.get(90, TimeUnit.SECONDS);
     assertWellFormed(got);
     assertEquals(FakeStages.Llm.answerFor("", prompt), answerText(got));
     assertEquals(FakeStages.Llm.answerFor("", prompt), spokenText(got));
+  }
+
+  /** Collects a call's events; {@code done} completes with them, or with the call's error. */
+  private static final class EventCollector implements StreamObserver<Event> {
+    final List<Event> events = Collections.synchronizedList(new ArrayList<>());
+    final CompletableFuture<List<Event>> done = new CompletableFuture<>();
+
+    @Override
+    public void onNext(Event e) {
+      events.add(e);
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      done.completeExceptionally(t);
+    }
+
+    @Override
+    public void onCompleted() {
+      done.complete(events);
+    }
   }
 
   private static byte[] wav(int dataBytes) {
