@@ -52,6 +52,8 @@ final class RequestCoordinator implements Processor<String, byte[], String, Obje
 
   private final Topics topics;
   private final CoordinatorSettings settings;
+  // Bounds the state kept for an ID whose request never comes (outputs of a purged request).
+  private static final int MAX_EARLY_OUTPUTS = 10_000;
   private final dev.assistant.gateway.GatewayMetrics metrics =
       dev.assistant.gateway.GatewayMetrics.get();
   private ProcessorContext<String, Object> context;
@@ -99,6 +101,11 @@ final class RequestCoordinator implements Processor<String, byte[], String, Obje
   private void onRequest(RequestRecord request) {
     String id = request.getRequestId();
     CoordinatorState existing = states.get(id);
+    CoordinatorState early = null;
+    if (existing != null && !existing.hasRequest()) {
+      early = existing;
+      existing = null;
+    }
     if (existing != null) {
       onDuplicate(existing, request);
       return;
@@ -114,12 +121,22 @@ final class RequestCoordinator implements Processor<String, byte[], String, Obje
         Stage.STAGE_COORDINATOR,
         Event.newBuilder()
             .setAccepted(Accepted.newBuilder().setAcceptedAt(request.getAcceptedAt())));
+    if (early != null && early.getCancelledEarly()) {
+      // Cancelled before it was seen: no stage gets it.
+      fail(
+          state, Stage.STAGE_COORDINATOR, Status.Code.CANCELLED.value(), "cancelled by the client");
+      states.put(id, state.build());
+      return;
+    }
     if (request.hasAudio() && !request.getAudio().getData().isEmpty()) {
       chunkAudio(request);
     } else if (!request.getAudioStreamed()) {
       sendLlmRequest(state);
     }
     states.put(id, state.build());
+    if (early != null) {
+      early.getEarlyOutputsList().forEach(out -> onStageOutput(id, out));
+    }
   }
 
   /** Cuts a unary request's audio into audio.chunks records, options on the first. */
@@ -180,8 +197,12 @@ final class RequestCoordinator implements Processor<String, byte[], String, Obje
 
   private void onStageOutput(String id, StageOutput out) {
     CoordinatorState existing = states.get(id);
-    if (existing == null || existing.getFinished()) {
-      return; // unknown (purged) or already finished: late outputs of a cancelled request
+    if (existing == null || !existing.hasRequest()) {
+      holdEarly(id, existing, out);
+      return;
+    }
+    if (existing.getFinished()) {
+      return; // late outputs of a cancelled or failed request
     }
     int stage = out.getStageValue();
     long last = existing.getLastStageSeqOrDefault(stage, -1L);
@@ -203,6 +224,25 @@ final class RequestCoordinator implements Processor<String, byte[], String, Obje
       }
     }
     states.put(id, state.build());
+  }
+
+  /**
+   * Keeps an output whose request has not been processed yet. The coordinator's input topics are
+   * read without waiting for each other (see KafkaSettings#streams), so a transcript of streamed
+   * audio can overtake its request when the requests partition is backlogged. An output of a
+   * request purged long ago is kept too, and forgotten after retention.
+   */
+  private void holdEarly(String id, CoordinatorState existing, StageOutput out) {
+    if (existing != null && existing.getEarlyOutputsCount() >= MAX_EARLY_OUTPUTS) {
+      log.warn("dropping output of unknown request {}: {} already held", id, MAX_EARLY_OUTPUTS);
+      return;
+    }
+    metrics.coordinatorRecords.labelValues(out.getStage().name(), "held_early").inc();
+    CoordinatorState.Builder state =
+        existing == null
+            ? CoordinatorState.newBuilder().setFirstEarlyAt(now())
+            : existing.toBuilder();
+    states.put(id, state.addEarlyOutputs(out).build());
   }
 
   private void onTranscript(CoordinatorState.Builder state, StageOutput out) {
@@ -364,6 +404,17 @@ final class RequestCoordinator implements Processor<String, byte[], String, Obje
       return;
     }
     CoordinatorState existing = states.get(id);
+    if (existing == null || !existing.hasRequest()) {
+      // Not seen yet: it may still be on its way (input topics are not read in lockstep).
+      states.put(
+          id,
+          (existing == null
+                  ? CoordinatorState.newBuilder().setFirstEarlyAt(now())
+                  : existing.toBuilder())
+              .setCancelledEarly(true)
+              .build());
+      existing = null;
+    }
     boolean running = existing != null && !existing.getFinished();
     if (running) {
       CoordinatorState.Builder state = existing.toBuilder();
@@ -378,7 +429,7 @@ final class RequestCoordinator implements Processor<String, byte[], String, Obje
 
   private void onRoute(String id, RouteRecord route) {
     CoordinatorState existing = states.get(id);
-    if (existing == null) {
+    if (existing == null || !existing.hasRequest()) {
       ack(route.getReplyRoute(), id, route.getCorrelationId(), false, false);
       return;
     }
@@ -468,7 +519,11 @@ final class RequestCoordinator implements Processor<String, byte[], String, Obje
       while (it.hasNext()) {
         KeyValue<String, CoordinatorState> kv = it.next();
         CoordinatorState s = kv.value;
-        if (s.getFinished()) {
+        if (!s.hasRequest()) {
+          if (toInstant(s.getFirstEarlyAt()).plus(settings.retention()).isBefore(now)) {
+            forget.add(kv.key);
+          }
+        } else if (s.getFinished()) {
           if (toInstant(s.getFinishedAt()).plus(settings.retention()).isBefore(now)) {
             forget.add(kv.key);
           }
@@ -546,7 +601,13 @@ final class RequestCoordinator implements Processor<String, byte[], String, Obje
 
   /** Event store key: request ID, a separator below any ID character, zero-padded sequence. */
   static String eventKey(String id, long seq) {
-    return id + '\u0001' + String.format("%019d", seq);
+    // Hand-padded: String.format costs a locale lookup per call, and this runs once per event.
+    String digits = Long.toString(seq);
+    StringBuilder key = new StringBuilder(id.length() + 20).append(id).append('\u0001');
+    for (int i = digits.length(); i < 19; i++) {
+      key.append('0');
+    }
+    return key.append(digits).toString();
   }
 
   private static Timestamp now() {

@@ -270,6 +270,54 @@ class CoordinatorTopologyTest {
   }
 
   @Test
+  void aTranscriptThatOvertakesItsRequestIsAppliedWhenTheRequestArrives() throws Exception {
+    // A streamed-audio request: its transcript can be fetched before the request record.
+    send(
+        topics.transcripts(),
+        "r7",
+        output("r7", Stage.STAGE_STT, 0)
+            .setLast(true)
+            .setTranscript(Transcript.newBuilder().setFinal(true).setText("early words")));
+    var llm = out(topics.llmRequests());
+    assertTrue(llm.isEmpty());
+    assertTrue(events("gw1").isEmpty(), "nothing is routed before the request is known");
+
+    send(topics.requests(), "r7", request("r7").setAudioStreamed(true));
+    assertEquals("early words", LlmRequestRecord.parseFrom(llm.readValue()).getTranscript());
+    List<Event> events = events("gw1");
+    assertTrue(events.get(0).hasAccepted());
+    assertEquals("early words", events.get(1).getTranscript().getText());
+    assertEquals(List.of(1L, 2L), events.stream().map(Event::getSequence).toList());
+  }
+
+  @Test
+  void aCancelThatOvertakesItsRequestCancelsItOnArrival() throws Exception {
+    send(
+        topics.control(),
+        "r8",
+        ControlRecord.newBuilder()
+            .setRequestId("r8")
+            .setCancelled(true)
+            .setReplyRoute("gw3")
+            .setCorrelationId("c8")
+            .build());
+    assertFalse(Reply.parseFrom(out(topics.repliesFor("gw3")).readValue()).getAck().getFound());
+
+    send(topics.requests(), "r8", request("r8").setPrompt("never answered"));
+    assertTrue(out(topics.llmRequests()).isEmpty(), "a cancelled request does not reach the model");
+    List<Event> events = events("gw1");
+    assertEquals(1, events.get(events.size() - 1).getError().getCode(), "CANCELLED");
+  }
+
+  @Test
+  void eventKeysSortBySequence() {
+    assertEquals("r\u00010000000000000000042", RequestCoordinator.eventKey("r", 42));
+    assertTrue(
+        RequestCoordinator.eventKey("r", 9).compareTo(RequestCoordinator.eventKey("r", 10)) < 0);
+    assertEquals(20, RequestCoordinator.eventKey("", Long.MAX_VALUE).length());
+  }
+
+  @Test
   void watchReplaysStoredEventsToTheNewGateway() throws Exception {
     send(topics.requests(), "r6", request("r6").setPrompt("x"));
     send(
