@@ -12,6 +12,9 @@ import dev.assistant.tts.backend.AudioClip;
 import dev.assistant.tts.backend.SynthesisRequest;
 import dev.assistant.tts.backend.TextToSpeech;
 import dev.assistant.tts.backend.TextToSpeechRegistry;
+import dev.assistant.tts.backend.piper.TinyPiperVoice;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,6 +63,15 @@ public final class TtsBenchmark {
         "RTF med");
     for (String name : backends) {
       Config config = Config.of(Map.of("tts.backend", name));
+      if (name.equals("piper") && System.getProperty("tts.piper.voices.dir") == null) {
+        // No real voice here: the generated one measures Piper's own path (phonemization, ONNX
+        // Runtime call, PCM conversion) around a network that costs next to nothing.
+        Path voices = Files.createTempDirectory("bench-piper");
+        TinyPiperVoice.write(voices, "en_US-tiny-x_low", 1);
+        config = config.with("tts.piper.voices.dir", voices.toString());
+      } else if (name.equals("piper")) {
+        config = config.with("tts.piper.voices.dir", System.getProperty("tts.piper.voices.dir"));
+      }
       try (TextToSpeech tts = new TextToSpeechRegistry().create(config)) {
         TtsHandler handler = TtsWorkerMain.handler(tts, config);
         Map<OutputAudioFormat, List<Double>> ttfa = new EnumMap<>(OutputAudioFormat.class);
