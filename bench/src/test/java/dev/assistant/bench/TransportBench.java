@@ -62,6 +62,12 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * bench/run-pipeline-bench.sh starts a broker process and runs this.
  */
 public final class TransportBench {
+  /**
+   * Requests kept outstanding when measuring the ceiling. A closed loop completes at most
+   * outstanding ÷ latency requests/s, so too few would measure latency, not capacity.
+   */
+  static final int OUTSTANDING = Integer.getInteger("bench.outstanding", 512);
+
   private TransportBench() {}
 
   public static void main(String[] args) throws Exception {
@@ -114,7 +120,7 @@ public final class TransportBench {
       try (Pipeline p = new Pipeline(config)) {
         p.warmUp(rate);
         Result steady = p.steady(rate, seconds);
-        double ceiling = p.ceiling(64, seconds);
+        double ceiling = p.ceiling(OUTSTANDING, seconds);
         System.out.printf(
             "%11s | %12s | %12s | %7s | %7s | %13.0f%n",
             interval,
