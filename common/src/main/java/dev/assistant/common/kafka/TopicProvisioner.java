@@ -12,6 +12,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +65,37 @@ public final class TopicProvisioner {
     ensure(admin, List.of(topics.repliesFor(gatewayId)), 1);
   }
 
+  /**
+   * Waits until every partition of new topics has a leader. A record produced before that gets
+   * NOT_LEADER_OR_FOLLOWER; an idempotent producer retrying its first batch then can stall on
+   * OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout (seen on a loaded machine).
+   */
+  private static void awaitLeaders(Admin admin, List<String> created)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!created.isEmpty()) {
+      boolean ready = true;
+      try {
+        for (var description :
+            admin.describeTopics(created).allTopicNames().get(30, TimeUnit.SECONDS).values()) {
+          ready &= description.partitions().stream().allMatch(p -> p.leader() != null);
+        }
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+          throw e;
+        }
+        ready = false; // created, but not in this broker's metadata yet
+      }
+      if (ready) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new TimeoutException("partitions of " + created + " have no leader after 30 s");
+      }
+      Thread.sleep(50);
+    }
+  }
+
   private List<String> ensure(Admin admin, List<String> names, int partitions) {
     try {
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
@@ -90,6 +122,7 @@ public final class TopicProvisioner {
           }
         }
       }
+      awaitLeaders(admin, created);
       log.info("created topics {}", created);
       return created;
     } catch (InterruptedException e) {
