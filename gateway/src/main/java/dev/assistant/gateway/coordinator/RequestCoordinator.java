@@ -238,11 +238,14 @@ final class RequestCoordinator implements Processor<String, byte[], String, Obje
       return;
     }
     metrics.coordinatorRecords.labelValues(out.getStage().name(), "held_early").inc();
-    CoordinatorState.Builder state =
-        existing == null
-            ? CoordinatorState.newBuilder().setFirstEarlyAt(now())
-            : existing.toBuilder();
-    states.put(id, state.addEarlyOutputs(out).build());
+    states.put(id, heldFor(existing).addEarlyOutputs(out).build());
+  }
+
+  /** The request-less state that holds what arrived before a request. */
+  private static CoordinatorState.Builder heldFor(CoordinatorState existing) {
+    return existing == null
+        ? CoordinatorState.newBuilder().setFirstEarlyAt(now())
+        : existing.toBuilder();
   }
 
   private void onTranscript(CoordinatorState.Builder state, StageOutput out) {
@@ -406,13 +409,7 @@ final class RequestCoordinator implements Processor<String, byte[], String, Obje
     CoordinatorState existing = states.get(id);
     if (existing == null || !existing.hasRequest()) {
       // Not seen yet: it may still be on its way (input topics are not read in lockstep).
-      states.put(
-          id,
-          (existing == null
-                  ? CoordinatorState.newBuilder().setFirstEarlyAt(now())
-                  : existing.toBuilder())
-              .setCancelledEarly(true)
-              .build());
+      states.put(id, heldFor(existing).setCancelledEarly(true).build());
       existing = null;
     }
     boolean running = existing != null && !existing.getFinished();
