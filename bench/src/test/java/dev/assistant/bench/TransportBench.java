@@ -146,11 +146,16 @@ public final class TransportBench {
     for (int round = 1; round <= 8; round++) {
       double p50 = rawFloor(config, rate, 8).p50();
       System.out.printf("  broker warm-up round %d: floor p50 %.1f ms%n", round, p50);
-      if (Math.abs(p50 - previous) <= 0.2 * Math.min(p50, previous)) {
+      if (agree(p50, previous)) {
         return;
       }
       previous = p50;
     }
+  }
+
+  /** Two warm-up rounds agree when their medians are within 20% of each other. */
+  static boolean agree(double p50, double previous) {
+    return Math.abs(p50 - previous) <= 0.2 * Math.min(p50, previous);
   }
 
   /** Latency of one bare transactional hop at a steady rate. */
@@ -299,7 +304,7 @@ public final class TransportBench {
         long jitMs = compiler.getTotalCompilationTime() - jitBefore;
         System.out.printf(
             "  pipeline warm-up round %d: e2e p50 %.1f ms, %d ms compiling%n", round, p50, jitMs);
-        if (jitMs < 1000 && Math.abs(p50 - previous) <= 0.2 * Math.min(p50, previous)) {
+        if (jitMs < 1000 && agree(p50, previous)) {
           return;
         }
         previous = p50;

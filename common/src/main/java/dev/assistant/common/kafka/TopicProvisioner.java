@@ -73,26 +73,24 @@ public final class TopicProvisioner {
   private static void awaitLeaders(Admin admin, List<String> created)
       throws InterruptedException, ExecutionException, TimeoutException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!created.isEmpty()) {
-      boolean ready = true;
-      try {
-        for (var description :
-            admin.describeTopics(created).allTopicNames().get(30, TimeUnit.SECONDS).values()) {
-          ready &= description.partitions().stream().allMatch(p -> p.leader() != null);
-        }
-      } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-          throw e;
-        }
-        ready = false; // created, but not in this broker's metadata yet
-      }
-      if (ready) {
-        return;
-      }
+    while (!created.isEmpty() && !haveLeaders(admin, created)) {
       if (System.nanoTime() > deadline) {
         throw new TimeoutException("partitions of " + created + " have no leader after 30 s");
       }
       Thread.sleep(50);
+    }
+  }
+
+  private static boolean haveLeaders(Admin admin, List<String> names)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    try {
+      return admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
+          .allMatch(t -> t.partitions().stream().allMatch(p -> p.leader() != null));
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+        return false; // created, but not in this broker's metadata yet
+      }
+      throw e;
     }
   }
 

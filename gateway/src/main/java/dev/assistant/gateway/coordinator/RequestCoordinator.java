@@ -50,10 +50,11 @@ import org.slf4j.LoggerFactory;
 final class RequestCoordinator implements Processor<String, byte[], String, Object> {
   private static final Logger log = LoggerFactory.getLogger(RequestCoordinator.class);
 
-  private final Topics topics;
-  private final CoordinatorSettings settings;
   // Bounds the state kept for an ID whose request never comes (outputs of a purged request).
   private static final int MAX_EARLY_OUTPUTS = 10_000;
+
+  private final Topics topics;
+  private final CoordinatorSettings settings;
   private final dev.assistant.gateway.GatewayMetrics metrics =
       dev.assistant.gateway.GatewayMetrics.get();
   private ProcessorContext<String, Object> context;
@@ -101,15 +102,11 @@ final class RequestCoordinator implements Processor<String, byte[], String, Obje
   private void onRequest(RequestRecord request) {
     String id = request.getRequestId();
     CoordinatorState existing = states.get(id);
-    CoordinatorState early = null;
-    if (existing != null && !existing.hasRequest()) {
-      early = existing;
-      existing = null;
-    }
-    if (existing != null) {
+    if (existing != null && existing.hasRequest()) {
       onDuplicate(existing, request);
       return;
     }
+    CoordinatorState early = existing; // null, or what arrived before the request
     RequestRecord stored = request.toBuilder().clearAudio().build();
     CoordinatorState.Builder state =
         CoordinatorState.newBuilder()

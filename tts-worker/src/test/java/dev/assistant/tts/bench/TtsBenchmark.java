@@ -48,6 +48,20 @@ public final class TtsBenchmark {
       List.of(
           OutputAudioFormat.OUTPUT_AUDIO_FORMAT_PCM16, OutputAudioFormat.OUTPUT_AUDIO_FORMAT_OGG);
 
+  /**
+   * {@code -Dtts.piper.voices.dir}, or else a generated voice: it measures Piper's own path
+   * (phonemization, ONNX Runtime call, PCM conversion) around a network that costs next to nothing.
+   */
+  private static String piperVoices() throws java.io.IOException {
+    String given = System.getProperty("tts.piper.voices.dir");
+    if (given != null) {
+      return given;
+    }
+    Path voices = Files.createTempDirectory("bench-piper");
+    TinyPiperVoice.write(voices, "en_US-tiny-x_low", 1);
+    return voices.toString();
+  }
+
   public static void main(String[] args) throws Exception {
     List<String> backends = args.length == 0 ? List.of("freetts", "espeak") : Arrays.asList(args);
     System.out.printf(
@@ -63,14 +77,8 @@ public final class TtsBenchmark {
         "RTF med");
     for (String name : backends) {
       Config config = Config.of(Map.of("tts.backend", name));
-      if (name.equals("piper") && System.getProperty("tts.piper.voices.dir") == null) {
-        // No real voice here: the generated one measures Piper's own path (phonemization, ONNX
-        // Runtime call, PCM conversion) around a network that costs next to nothing.
-        Path voices = Files.createTempDirectory("bench-piper");
-        TinyPiperVoice.write(voices, "en_US-tiny-x_low", 1);
-        config = config.with("tts.piper.voices.dir", voices.toString());
-      } else if (name.equals("piper")) {
-        config = config.with("tts.piper.voices.dir", System.getProperty("tts.piper.voices.dir"));
+      if (name.equals("piper")) {
+        config = config.with("tts.piper.voices.dir", piperVoices());
       }
       try (TextToSpeech tts = new TextToSpeechRegistry().create(config)) {
         TtsHandler handler = TtsWorkerMain.handler(tts, config);
