@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.."
 dir="${1:-${TMPDIR:-/tmp}/llava-bench-1b}"
 shift || true
 mvn -q -B -pl llm-worker compile dependency:build-classpath \
-  -Dmdep.outputFile=llm-worker/target/runtime.classpath -Dmdep.includeScope=runtime
+  -Dmdep.outputFile="$PWD/llm-worker/target/runtime.classpath" -Dmdep.includeScope=runtime
 # A private copy of the classes, so that rebuilding during a long run cannot disturb it.
 snapshot="$(mktemp -d)"
 trap 'rm -rf "$snapshot"' EXIT

@@ -6,18 +6,21 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * A linear layer whose weight lives on the engine in fp32 or fp16, stored transposed ({@code [in,
- * out]}, contiguous) so that the product is a plain {@code x.matMul(Wᵀ)} whose result belongs to
- * the caller's manager.
+ * A linear layer whose weight lives on the engine in fp32 or fp16, stored as {@code W[out][in]}.
+ *
+ * <p>Several rows (a continuous-batching decode step, a prefill) are multiplied as {@code (W ·
+ * xᵀ)ᵀ}: the BLAS then walks W as the large left operand and the few activation rows as the right
+ * one, which on the CPU measured 2–2.5× faster for 4–8 rows than {@code x · Wᵀ}, where the library
+ * repacks all of W on every call. One row is a matrix-vector product either way.
  */
 public final class DenseLinear implements Linear {
-  private final NDArray weightT;
+  private final NDArray weight;
   private final NDArray bias;
   private final int in;
   private final int out;
 
-  private DenseLinear(NDArray weightT, NDArray bias, int in, int out) {
-    this.weightT = weightT;
+  private DenseLinear(NDArray weight, NDArray bias, int in, int out) {
+    this.weight = weight;
     this.bias = bias;
     this.in = in;
     this.out = out;
@@ -36,13 +39,7 @@ public final class DenseLinear implements Linear {
       float[] bias,
       DataType storage,
       DataType compute) {
-    float[] t = new float[weight.length];
-    for (int r = 0; r < out; r++) {
-      for (int c = 0; c < in; c++) {
-        t[c * out + r] = weight[r * in + c];
-      }
-    }
-    NDArray w = manager.create(t, new Shape(in, out));
+    NDArray w = manager.create(weight, new Shape(out, in));
     if (storage != DataType.FLOAT32) {
       NDArray converted = w.toType(storage, false);
       w.close();
@@ -73,8 +70,11 @@ public final class DenseLinear implements Linear {
   @Override
   public NDArray forward(NDArray x) {
     DataType computeType = x.getDataType();
-    NDArray xs = computeType == weightT.getDataType() ? x : x.toType(weightT.getDataType(), false);
-    NDArray y = xs.matMul(weightT);
+    NDArray xs = computeType == weight.getDataType() ? x : x.toType(weight.getDataType(), false);
+    NDArray y =
+        xs.getShape().get(0) == 1
+            ? xs.matMul(weight.transpose())
+            : weight.matMul(xs.transpose()).transpose();
     if (y.getDataType() != computeType) {
       y = y.toType(computeType, false);
     }
@@ -83,13 +83,13 @@ public final class DenseLinear implements Linear {
 
   @Override
   public long residentBytes() {
-    return weightT.getShape().size() * weightT.getDataType().getNumOfBytes()
+    return weight.getShape().size() * weight.getDataType().getNumOfBytes()
         + (bias == null ? 0 : bias.getShape().size() * bias.getDataType().getNumOfBytes());
   }
 
   @Override
   public void close() {
-    weightT.close();
+    weight.close();
     if (bias != null) {
       bias.close();
     }
