@@ -238,7 +238,9 @@ public final class LocalStack implements AutoCloseable {
   /**
    * The services' environment: ours without {@code ASSISTANT_*} overrides, whose values are already
    * in the generated config files (a shared {@code ASSISTANT_STT_METRICS_PORT} would otherwise
-   * override what the launcher assigned). The log level stays.
+   * override what the launcher assigned). The log level stays. {@code MALLOC_ARENA_MAX=2} unless
+   * set: libtorch's many short-lived native tensors, allocated from many threads, otherwise grow
+   * glibc's per-thread arenas to several GB of resident memory in the llm-worker.
    */
   private static Map<String, String> childEnvironment() {
     Map<String, String> env = new HashMap<>();
@@ -250,6 +252,9 @@ public final class LocalStack implements AutoCloseable {
                 env.put(k, null);
               }
             });
+    if (System.getenv("MALLOC_ARENA_MAX") == null) {
+      env.put("MALLOC_ARENA_MAX", "2");
+    }
     return env;
   }
 

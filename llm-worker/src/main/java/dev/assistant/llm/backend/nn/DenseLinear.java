@@ -15,12 +15,17 @@ import ai.djl.ndarray.types.Shape;
  */
 public final class DenseLinear implements Linear {
   private final NDArray weight;
+
+  /** {@code Wᵀ} as a view of {@link #weight}, made once: a view per call would pile up handles. */
+  private final NDArray weightT;
+
   private final NDArray bias;
   private final int in;
   private final int out;
 
   private DenseLinear(NDArray weight, NDArray bias, int in, int out) {
     this.weight = weight;
+    this.weightT = weight.transpose();
     this.bias = bias;
     this.in = in;
     this.out = out;
@@ -71,10 +76,16 @@ public final class DenseLinear implements Linear {
   public NDArray forward(NDArray x) {
     DataType computeType = x.getDataType();
     NDArray xs = computeType == weight.getDataType() ? x : x.toType(weight.getDataType(), false);
-    NDArray y =
-        xs.getShape().get(0) == 1
-            ? xs.matMul(weight.transpose())
-            : weight.matMul(xs.transpose()).transpose();
+    NDArray y;
+    if (xs.getShape().get(0) == 1) {
+      y = xs.matMul(weightT);
+    } else {
+      // The engine attaches a product to its left operand's manager, here the model's: move it
+      // to the caller's, or every step's activations would live as long as the model.
+      NDArray product = weight.matMul(xs.transpose());
+      product.attach(x.getManager());
+      y = product.transpose();
+    }
     if (y.getDataType() != computeType) {
       y = y.toType(computeType, false);
     }
@@ -89,6 +100,7 @@ public final class DenseLinear implements Linear {
 
   @Override
   public void close() {
+    weightT.close();
     weight.close();
     if (bias != null) {
       bias.close();
