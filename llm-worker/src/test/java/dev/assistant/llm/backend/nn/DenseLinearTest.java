@@ -22,7 +22,7 @@ class DenseLinearTest {
     try (NDManager model = Engine.getEngine("PyTorch").newBaseManager();
         DenseLinear layer =
             DenseLinear.create(model, w, OUT, IN, b, DataType.FLOAT32, DataType.FLOAT32)) {
-      for (int rows : new int[] {1, 3, 20}) {
+      for (int rows : new int[] {1, 3, DenseLinear.FEW_ROWS + 1}) {
         float[] x = random(rows * IN, 10 + rows);
         try (NDManager step = model.newSubManager()) {
           NDArray y = layer.forward(step.create(x, new Shape(rows, IN)));
@@ -50,7 +50,7 @@ class DenseLinearTest {
             DenseLinear.create(
                 model, random(OUT * IN, 3), OUT, IN, null, DataType.FLOAT32, DataType.FLOAT32)) {
       int held = model.getManagedArrays().size();
-      for (int rows : new int[] {1, 4, 4, 1}) {
+      for (int rows : new int[] {1, 4, DenseLinear.FEW_ROWS + 1, 1}) {
         try (NDManager step = model.newSubManager()) {
           layer.forward(step.create(random(rows * IN, rows), new Shape(rows, IN)));
         }
