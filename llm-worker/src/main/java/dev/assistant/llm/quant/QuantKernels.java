@@ -1,5 +1,7 @@
 package dev.assistant.llm.quant;
 
+import java.util.function.IntConsumer;
+
 /**
  * Process-wide settings of the matrix kernels: how many threads one product uses.
  *
@@ -42,6 +44,23 @@ public final class QuantKernels {
   /** Threads one matrix product uses. */
   public static int parallelism() {
     return pool().parallelism();
+  }
+
+  /**
+   * Runs {@code part.accept(i)} for every i in {@code [0, parts)} on the kernel pool, the calling
+   * thread included, and returns when all are done. For callers that split work into as many pieces
+   * as {@link #parallelism()} themselves (e.g. one engine call per piece).
+   */
+  public static void forEachPart(int parts, IntConsumer part) {
+    pool()
+        .run(
+            parts,
+            parts,
+            (start, end) -> {
+              for (int i = start; i < end; i++) {
+                part.accept(i);
+              }
+            });
   }
 
   /** Runs {@code task} over rows {@code [0, rows)}, in parallel when the work is large enough. */

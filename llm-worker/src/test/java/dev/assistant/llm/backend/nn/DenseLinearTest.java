@@ -8,20 +8,25 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** The engine-backed dense layer against a plain-Java product, and what it leaves behind. */
+/**
+ * The engine-backed dense layer, whole and split into row blocks multiplied in parallel, against a
+ * plain-Java product, and what it leaves behind.
+ */
 class DenseLinearTest {
   private static final int IN = 24;
   private static final int OUT = 10;
 
-  @Test
-  void productMatchesPlainJavaForOneAndSeveralRows() {
+  @ParameterizedTest(name = "{0} row blocks")
+  @ValueSource(ints = {1, 3})
+  void productMatchesPlainJavaForOneAndSeveralRows(int parts) {
     float[] w = random(OUT * IN, 1);
     float[] b = random(OUT, 2);
     try (NDManager model = Engine.getEngine("PyTorch").newBaseManager();
         DenseLinear layer =
-            DenseLinear.create(model, w, OUT, IN, b, DataType.FLOAT32, DataType.FLOAT32)) {
+            DenseLinear.create(model, w, OUT, IN, b, DataType.FLOAT32, DataType.FLOAT32, parts)) {
       for (int rows : new int[] {1, 3, DenseLinear.FEW_ROWS + 1}) {
         float[] x = random(rows * IN, 10 + rows);
         try (NDManager step = model.newSubManager()) {
@@ -43,12 +48,20 @@ class DenseLinearTest {
     }
   }
 
-  @Test
-  void productsBelongToTheCallersManager() {
+  @ParameterizedTest(name = "{0} row blocks")
+  @ValueSource(ints = {1, 2})
+  void productsBelongToTheCallersManager(int parts) {
     try (NDManager model = Engine.getEngine("PyTorch").newBaseManager();
         DenseLinear layer =
             DenseLinear.create(
-                model, random(OUT * IN, 3), OUT, IN, null, DataType.FLOAT32, DataType.FLOAT32)) {
+                model,
+                random(OUT * IN, 3),
+                OUT,
+                IN,
+                null,
+                DataType.FLOAT32,
+                DataType.FLOAT32,
+                parts)) {
       int held = model.getManagedArrays().size();
       for (int rows : new int[] {1, 4, DenseLinear.FEW_ROWS + 1, 1}) {
         try (NDManager step = model.newSubManager()) {
