@@ -35,9 +35,7 @@ public final class DenseLinear implements Linear {
   /** {@code Wᵀ} as a view of {@link #weight}, made once: a view per call would pile up handles. */
   private final NDArray weightT;
 
-  /** Row blocks of {@link #weight} (views) and their transposes; one block when not split. */
-  private final NDArray[] blocks;
-
+  /** Transposed row blocks of {@link #weight} (views); just {@link #weightT} when not split. */
   private final NDArray[] blocksT;
 
   private final NDArray bias;
@@ -47,13 +45,11 @@ public final class DenseLinear implements Linear {
   private DenseLinear(NDArray weight, NDArray bias, int in, int out, int parts) {
     this.weight = weight;
     this.weightT = weight.transpose();
-    this.blocks = new NDArray[parts];
     this.blocksT = new NDArray[parts];
     for (int i = 0; i < parts; i++) {
       long r0 = (long) out * i / parts;
       long r1 = (long) out * (i + 1) / parts;
-      blocks[i] = parts == 1 ? weight : weight.get(r0 + ":" + r1);
-      blocksT[i] = parts == 1 ? weightT : blocks[i].transpose();
+      blocksT[i] = parts == 1 ? weightT : weight.get(r0 + ":" + r1).transpose();
     }
     this.bias = bias;
     this.in = in;
@@ -160,10 +156,9 @@ public final class DenseLinear implements Linear {
 
   @Override
   public void close() {
-    for (int i = 0; i < blocks.length; i++) {
-      if (blocks[i] != weight) {
-        blocksT[i].close();
-        blocks[i].close();
+    for (NDArray block : blocksT) {
+      if (block != weightT) {
+        block.close();
       }
     }
     weightT.close();
