@@ -1,5 +1,6 @@
 package dev.assistant.llm.backend.nn;
 
+import static dev.assistant.llm.backend.nn.ReferenceMathTest.random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.engine.Engine;
@@ -7,7 +8,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -70,14 +70,5 @@ class DenseLinearTest {
       }
       assertEquals(held, model.getManagedArrays().size(), "arrays left on the model's manager");
     }
-  }
-
-  private static float[] random(int n, long seed) {
-    SplittableRandom r = new SplittableRandom(seed);
-    float[] a = new float[n];
-    for (int i = 0; i < n; i++) {
-      a[i] = (float) r.nextGaussian();
-    }
-    return a;
   }
 }

@@ -28,7 +28,7 @@ class ReferenceMathTest {
     manager.close();
   }
 
-  private static float[] random(int n, long seed) {
+  static float[] random(int n, long seed) {
     SplittableRandom r = new SplittableRandom(seed);
     float[] a = new float[n];
     for (int i = 0; i < n; i++) {
