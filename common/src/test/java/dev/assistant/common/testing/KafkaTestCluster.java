@@ -9,6 +9,7 @@ import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.common.utils.Exit;
 
 /**
  * A real single-node KRaft broker inside the test JVM, shared by every integration test of the JVM
@@ -42,6 +43,7 @@ public final class KafkaTestCluster {
                 .setConfigProp("message.max.bytes", Integer.toString(64 << 20))
                 .setConfigProp("auto.create.topics.enable", "false")
                 .build();
+        Exit.setHaltProcedure(KafkaTestCluster::haltUnlessExiting);
         kit.format();
         kit.startup();
         kit.waitForReadyBrokers();
@@ -61,6 +63,32 @@ public final class KafkaTestCluster {
       }
     }
     return cluster.bootstrapServers();
+  }
+
+  /**
+   * Kafka's halt, except while the JVM is already exiting. Then the test kit's own shutdown hook
+   * may delete the broker's directories before ours has closed the broker; the broker finds its
+   * only log directory gone and halts the JVM with status 1, which fails a run whose tests all
+   * passed.
+   */
+  private static void haltUnlessExiting(int status, String message) {
+    if (jvmExiting()) {
+      System.err.println(
+          "test broker asked to halt (status " + status + ") while the JVM exits; ignored");
+      return;
+    }
+    Runtime.getRuntime().halt(status);
+  }
+
+  private static boolean jvmExiting() {
+    Thread probe = new Thread(() -> {});
+    try {
+      Runtime.getRuntime().addShutdownHook(probe);
+      Runtime.getRuntime().removeShutdownHook(probe);
+      return false;
+    } catch (IllegalStateException e) {
+      return true;
+    }
   }
 
   /**
