@@ -40,6 +40,9 @@ public final class ServerProperties {
     p.put("default.replication.factor", "1");
     // A rebalance delay only helps when many members join at once; locally it is pure latency.
     p.put("group.initial.rebalance.delay.ms", "0");
+    // A killed worker's open transaction blocks read_committed readers of its partitions until
+    // the broker aborts it: look for timed-out transactions every second, not every 10 s.
+    p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
     p.put("message.max.bytes", Long.toString(maxMessage));
     p.put(
         "socket.request.max.bytes",

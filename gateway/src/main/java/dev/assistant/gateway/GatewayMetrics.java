@@ -14,6 +14,9 @@ public final class GatewayMetrics {
   /** Events delivered to clients. */
   public final Counter eventsDelivered;
 
+  /** Gaps in a call's event sequence that stayed open and were re-read from the coordinator. */
+  public final Counter eventGapsRepaired;
+
   /** Open streaming calls. */
   public final Gauge inflight;
 
@@ -34,6 +37,11 @@ public final class GatewayMetrics {
         Counter.builder()
             .name("assistant_gateway_events_total")
             .help("Events sent to clients")
+            .register(r);
+    eventGapsRepaired =
+        Counter.builder()
+            .name("assistant_gateway_event_gaps_repaired_total")
+            .help("Event sequence gaps re-read from the coordinator")
             .register(r);
     inflight =
         Gauge.builder().name("assistant_gateway_inflight").help("Open streaming calls").register(r);

@@ -22,6 +22,10 @@ import org.apache.kafka.streams.StreamsConfig;
  * retry.backoff.ms}, or a transaction begun while the previous commit's markers are still being
  * written waits 100 ms. Transactions are short (one flush interval), so their timeout is short too:
  * a worker that dies with one open blocks read_committed readers of its partitions only that long.
+ *
+ * <p>Group members are found dead by a short session timeout (6 s, the smallest a broker accepts
+ * with its default {@code group.min.session.timeout.ms}), so the partitions of a killed worker move
+ * within seconds instead of the client default of 45 s. See docs/DECISIONS.md ("Takeover").
  */
 public final class KafkaSettings {
   private final Config config;
@@ -70,7 +74,7 @@ public final class KafkaSettings {
         (int) Math.min(Integer.MAX_VALUE, config.getBytes("topics.max.message.bytes", 64L << 20)));
     p.put(
         ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
-        config.getString("kafka.transaction.timeout.ms", "10000"));
+        config.getString("kafka.transaction.timeout.ms", "5000"));
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     p.putAll(config.withPrefix("kafka.producer."));
@@ -106,9 +110,24 @@ public final class KafkaSettings {
     p.put(
         ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
         config.getString("kafka.consumer.max.poll.interval.ms", "300000"));
+    p.putAll(groupLiveness());
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     p.putAll(config.withPrefix("kafka.consumer."));
+    return p;
+  }
+
+  /**
+   * How fast a dead group member is noticed: session timeout and heartbeat interval of the classic
+   * group protocol ({@code kafka.session.timeout.ms}, {@code kafka.heartbeat.interval.ms}).
+   */
+  public Map<String, Object> groupLiveness() {
+    int session = config.getInt("kafka.session.timeout.ms", 6000, 1000, 1_800_000);
+    int heartbeat =
+        config.getInt("kafka.heartbeat.interval.ms", Math.max(250, session / 6), 100, session / 3);
+    Map<String, Object> p = new HashMap<>();
+    p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, session);
+    p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, heartbeat);
     return p;
   }
 
@@ -145,6 +164,10 @@ public final class KafkaSettings {
     p.put(
         StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG),
         config.getString("kafka.consumer.fetch.max.wait.ms", "20"));
+    groupLiveness().forEach((k, v) -> p.put(StreamsConfig.mainConsumerPrefix(k), v));
+    p.put(
+        StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
+        config.getString("kafka.transaction.timeout.ms", "5000"));
     p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) Topics.from(config).replicationFactor());
     p.put(

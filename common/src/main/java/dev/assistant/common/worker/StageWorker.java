@@ -21,6 +21,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -29,6 +30,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -55,7 +57,9 @@ public final class StageWorker<I extends Message> implements AutoCloseable {
   private final StageHandler<I> handler;
   private final Predicate<String> cancelled;
   private final KafkaConsumer<String, byte[]> consumer;
-  private final KafkaProducer<String, byte[]> producer;
+  private final Map<String, Object> producerProps;
+  private KafkaProducer<String, byte[]> producer;
+  private final java.util.ArrayDeque<Long> producerResets = new java.util.ArrayDeque<>();
   private final KeyedExecutor executor;
   private final StageMetrics metrics = StageMetrics.get();
   private final String stageLabel;
@@ -106,8 +110,11 @@ public final class StageWorker<I extends Message> implements AutoCloseable {
     this.stageLabel = WorkerSettings.stageName(settings.stage());
     Map<String, Object> consumerProps = kafka.consumer(settings.groupId());
     consumerProps.put("client.id", settings.instanceId() + "-consumer");
+    // Static membership: an instance restarted under the same ID (a supervisor, a StatefulSet)
+    // takes its partitions back at once, without a rebalance of the whole stage.
+    consumerProps.put("group.instance.id", settings.instanceId());
     this.consumer = new KafkaConsumer<>(consumerProps);
-    Map<String, Object> producerProps = kafka.transactionalProducer(settings.instanceId());
+    this.producerProps = kafka.transactionalProducer(settings.instanceId());
     producerProps.put("client.id", settings.instanceId() + "-producer");
     this.producer = new KafkaProducer<>(producerProps);
     this.executor = new KeyedExecutor(settings.concurrency(), stageLabel + "-handler");
@@ -184,18 +191,28 @@ public final class StageWorker<I extends Message> implements AutoCloseable {
           settings.groupId(),
           settings.concurrency());
       while (!closing && !aborting) {
-        drainEvents();
-        maybeCommit(false);
-        applyBackpressure();
-        pollOnce();
-        updateLag();
+        try {
+          drainEvents();
+          maybeCommit(false);
+          applyBackpressure();
+          pollOnce();
+          updateLag();
+        } catch (KafkaException e) {
+          if (!isFencing(e)) {
+            throw e;
+          }
+          recoverProducer(e);
+        }
       }
       if (!aborting) {
         finishGracefully();
       }
-    } catch (ProducerFencedException e) {
+    } catch (ProducerFencedException | InvalidProducerEpochException e) {
       failure = e;
-      log.error("{} worker fenced by a newer instance with the same ID; stopping", stageLabel);
+      log.error(
+          "{} worker fenced again and again; another instance runs with the ID {}; stopping",
+          stageLabel,
+          settings.instanceId());
     } catch (Throwable e) {
       failure = e;
       log.error("{} worker loop failed", stageLabel, e);
@@ -356,22 +373,82 @@ public final class StageWorker<I extends Message> implements AutoCloseable {
       producer.commitTransaction();
       metrics.transactions.labelValues(stageLabel, "committed").inc();
       unsentOffsets.clear();
-    } catch (ProducerFencedException e) {
+    } catch (ProducerFencedException | InvalidProducerEpochException e) {
       throw e;
     } catch (KafkaException e) {
       log.warn("{} transaction failed ({}); redoing uncommitted work", stageLabel, e.toString());
       metrics.transactions.labelValues(stageLabel, "aborted").inc();
+      unsentOffsets.clear();
       try {
         producer.abortTransaction();
+        rewindAll();
       } catch (KafkaException abortFailure) {
-        throw new IllegalStateException("cannot abort transaction", abortFailure);
+        // The producer is in a state it cannot leave (a fatal error, or the broker aborted the
+        // transaction for it): a new producer with the same transactional ID starts clean.
+        txOpen = false;
+        replaceProducer(abortFailure);
       }
-      unsentOffsets.clear();
-      rewindAll();
     } finally {
       txOpen = false;
       sendsInTx = 0;
     }
+  }
+
+  /** Whether the producer was fenced (also when reported through a rebalance callback). */
+  private static boolean isFencing(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ProducerFencedException || t instanceof InvalidProducerEpochException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The producer was fenced: the broker aborted its transaction (it outlived the transaction
+   * timeout, for example across a broker restart) or another process took the same transactional
+   * ID. A new producer fences any twin in turn; when that keeps happening, a twin really runs and
+   * this worker gives way.
+   */
+  private void recoverProducer(KafkaException e) {
+    long now = System.nanoTime();
+    producerResets.addLast(now);
+    while (!producerResets.isEmpty()
+        && now - producerResets.peekFirst() > TimeUnit.MINUTES.toNanos(1)) {
+      producerResets.removeFirst();
+    }
+    if (producerResets.size() > 3) {
+      throw e;
+    }
+    txOpen = false;
+    sendsInTx = 0;
+    unsentOffsets.clear();
+    replaceProducer(e);
+  }
+
+  /** Closes the producer, starts a new one under the same transactional ID and redoes the rest. */
+  private void replaceProducer(KafkaException cause) {
+    log.warn(
+        "{} worker replaces its producer ({}); redoing uncommitted work",
+        stageLabel,
+        cause.toString());
+    metrics.transactions.labelValues(stageLabel, "producer_replaced").inc();
+    try {
+      producer.close(Duration.ZERO);
+    } catch (RuntimeException ignored) {
+      // it is being discarded
+    }
+    while (!closing && !aborting) {
+      producer = new KafkaProducer<>(producerProps);
+      try {
+        producer.initTransactions();
+        break;
+      } catch (org.apache.kafka.common.errors.TimeoutException e) {
+        log.warn("{} worker: transaction coordinator not reachable yet; retrying", stageLabel);
+        producer.close(Duration.ZERO);
+      }
+    }
+    rewindAll();
   }
 
   /** After an aborted transaction: forget everything in flight and refetch from committed. */
@@ -385,12 +462,20 @@ public final class StageWorker<I extends Message> implements AutoCloseable {
       leases.put(tp, new RequestSession.Lease());
     }
     Map<TopicPartition, OffsetAndMetadata> committed = null;
-    while (committed == null) {
+    while (committed == null && !all.isEmpty()) {
       try {
-        committed = consumer.committed(all);
+        committed = consumer.committed(all, Duration.ofSeconds(10));
       } catch (WakeupException e) {
         // a handler thread woke the consumer meanwhile; ask again
+      } catch (org.apache.kafka.common.errors.TimeoutException e) {
+        log.warn("{} worker: committed offsets not readable yet; retrying", stageLabel);
       }
+      if (closing || aborting) {
+        return;
+      }
+    }
+    if (committed == null) {
+      return;
     }
     for (TopicPartition tp : all) {
       OffsetAndMetadata c = committed.get(tp);
@@ -491,7 +576,11 @@ public final class StageWorker<I extends Message> implements AutoCloseable {
           }
         }
         producer.close(Duration.ofSeconds(5));
-        consumer.close(Duration.ofSeconds(5));
+        // A static member stays in the group on close unless told otherwise; this one is going
+        // away, so its partitions move now rather than after the session timeout.
+        consumer.close(
+            CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ofSeconds(5)));
       }
     } catch (RuntimeException e) {
       log.warn("{} worker: error closing clients: {}", stageLabel, e.toString());

@@ -40,6 +40,10 @@ public final class KafkaTestCluster {
                 .setConfigProp("share.coordinator.state.topic.replication.factor", "1")
                 .setConfigProp("share.coordinator.state.topic.min.isr", "1")
                 .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                // Transactions of a killed client are aborted within a second of their timeout
+                // (the broker default looks every 10 s), as on the project's own broker.
+                .setConfigProp(
+                    "transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000")
                 .setConfigProp("message.max.bytes", Integer.toString(64 << 20))
                 .setConfigProp("auto.create.topics.enable", "false")
                 .build();
@@ -105,9 +109,7 @@ public final class KafkaTestCluster {
                     "topics.prefix",
                     prefix,
                     "topics.partitions",
-                    "3",
-                    "kafka.transaction.timeout.ms",
-                    "10000"))
+                    "3"))
             .withAll(extra);
     try (Admin admin = Admin.create(new KafkaSettings(config).admin())) {
       new TopicProvisioner(Topics.from(config), config).ensureAll(admin);

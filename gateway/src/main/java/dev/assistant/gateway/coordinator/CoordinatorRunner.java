@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
@@ -39,6 +41,12 @@ public final class CoordinatorRunner implements AutoCloseable {
     }
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
     props.put(StreamsConfig.CLIENT_ID_CONFIG, instanceId + "-coordinator");
+    // Static membership under the gateway's stable ID: a gateway restarted within the session
+    // timeout takes its tasks back without a rebalance of every coordinator member.
+    props.put(
+        StreamsConfig.mainConsumerPrefix(
+            org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
+        instanceId + "-coordinator");
     this.streams =
         new KafkaStreams(
             CoordinatorTopology.build(topics, CoordinatorSettings.from(config)), props);
@@ -55,12 +63,26 @@ public final class CoordinatorRunner implements AutoCloseable {
     return this;
   }
 
-  /** Blocks until the coordinator is running or the timeout passes; true when running. */
+  /**
+   * Blocks until the coordinator is running or the timeout passes; true when running. Says every
+   * few seconds what it is waiting for: joining the group can take up to the session timeout when a
+   * member died, and restoring state after an unclean stop takes as long as its changelog.
+   */
   public boolean awaitRunning(Duration timeout) throws InterruptedException {
-    long end = System.nanoTime() + timeout.toNanos();
+    long start = System.nanoTime();
+    long end = start + timeout.toNanos();
+    long nextReport = start + TimeUnit.SECONDS.toNanos(3);
     while (System.nanoTime() < end) {
       if (streams.state() == KafkaStreams.State.RUNNING) {
+        log.info("coordinator running after {} ms", (System.nanoTime() - start) / 1_000_000);
         return true;
+      }
+      if (System.nanoTime() > nextReport) {
+        log.info(
+            "waiting for the coordinator to join its group and restore its state ({}, {} s)",
+            streams.state(),
+            (System.nanoTime() - start) / 1_000_000_000);
+        nextReport += TimeUnit.SECONDS.toNanos(3);
       }
       if (!streams.state().isRunningOrRebalancing()
           && streams.state() != KafkaStreams.State.CREATED) {
@@ -75,8 +97,11 @@ public final class CoordinatorRunner implements AutoCloseable {
     return streams.state();
   }
 
+  /** Leaves the group (its tasks move at once) after committing what it processed. */
   @Override
   public void close() {
-    streams.close(Duration.ofSeconds(20));
+    streams.close(
+        CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+            .withTimeout(Duration.ofSeconds(20)));
   }
 }

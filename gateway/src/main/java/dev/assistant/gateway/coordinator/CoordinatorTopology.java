@@ -32,6 +32,7 @@ import org.apache.kafka.streams.state.Stores;
 public final class CoordinatorTopology {
   static final String STATE_STORE = "request-state";
   static final String EVENT_STORE = "request-events";
+  static final String DEADLINE_STORE = "request-deadlines";
   static final String PROCESSOR = "coordinator";
   static final String SINK_AUDIO = "sink-audio-chunks";
   static final String SINK_LLM = "sink-llm-requests";
@@ -69,6 +70,10 @@ public final class CoordinatorTopology {
     t.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(EVENT_STORE), Serdes.String(), Serdes.ByteArray()),
+        PROCESSOR);
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(DEADLINE_STORE), Serdes.String(), Serdes.String()),
         PROCESSOR);
     t.addSink(
         SINK_AUDIO,

@@ -60,6 +60,7 @@ final class RequestCoordinator implements Processor<String, byte[], String, Obje
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, CoordinatorState> states;
   private KeyValueStore<String, byte[]> events;
+  private KeyValueStore<String, String> deadlines;
 
   RequestCoordinator(Topics topics, CoordinatorSettings settings) {
     this.topics = topics;
@@ -71,7 +72,10 @@ final class RequestCoordinator implements Processor<String, byte[], String, Obje
     this.context = context;
     this.states = context.getStateStore(CoordinatorTopology.STATE_STORE);
     this.events = context.getStateStore(CoordinatorTopology.EVENT_STORE);
+    this.deadlines = context.getStateStore(CoordinatorTopology.DEADLINE_STORE);
     context.schedule(settings.purgeInterval(), PunctuationType.WALL_CLOCK_TIME, this::purge);
+    context.schedule(
+        settings.deadlineCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::expireOverdue);
   }
 
   @Override
@@ -124,6 +128,9 @@ final class RequestCoordinator implements Processor<String, byte[], String, Obje
           state, Stage.STAGE_COORDINATOR, Status.Code.CANCELLED.value(), "cancelled by the client");
       states.put(id, state.build());
       return;
+    }
+    if (request.hasDeadline()) {
+      deadlines.put(deadlineKey(request), id);
     }
     if (request.hasAudio() && !request.getAudio().getData().isEmpty()) {
       chunkAudio(request);
@@ -203,12 +210,18 @@ final class RequestCoordinator implements Processor<String, byte[], String, Obje
     }
     int stage = out.getStageValue();
     long last = existing.getLastStageSeqOrDefault(stage, -1L);
-    if (out.getSeq() <= last) {
+    // An error is terminal and is never a replay of anything routed: the request is unfinished,
+    // so no error of this stage was routed before. A worker that took a request over after its
+    // deadline passed reports the expiry under the sequence number it starts from, which the dead
+    // worker may already have used for an answer token; dropping it would leave the request
+    // without a terminal event.
+    if (out.getSeq() <= last && !out.hasError()) {
       metrics.coordinatorRecords.labelValues(out.getStage().name(), "replay_dropped").inc();
       return; // replay of an output already routed
     }
     metrics.coordinatorRecords.labelValues(out.getStage().name(), "routed").inc();
-    CoordinatorState.Builder state = existing.toBuilder().putLastStageSeq(stage, out.getSeq());
+    CoordinatorState.Builder state =
+        existing.toBuilder().putLastStageSeq(stage, Math.max(last, out.getSeq()));
     recordTiming(state, out);
     if (out.hasError()) {
       fail(state, out.getStage(), out.getError().getCode(), out.getError().getMessage());
@@ -417,19 +430,19 @@ final class RequestCoordinator implements Processor<String, byte[], String, Obje
       states.put(id, state.build());
     }
     if (!control.getReplyRoute().isEmpty()) {
-      ack(control.getReplyRoute(), id, control.getCorrelationId(), existing != null, running);
+      ack(control.getReplyRoute(), id, control.getCorrelationId(), existing != null, running, 0);
     }
   }
 
   private void onRoute(String id, RouteRecord route) {
     CoordinatorState existing = states.get(id);
     if (existing == null || !existing.hasRequest()) {
-      ack(route.getReplyRoute(), id, route.getCorrelationId(), false, false);
+      ack(route.getReplyRoute(), id, route.getCorrelationId(), false, false, 0);
       return;
     }
     CoordinatorState state = existing.toBuilder().setRoute(route.getReplyRoute()).build();
     states.put(id, state);
-    ack(route.getReplyRoute(), id, route.getCorrelationId(), true, !state.getFinished());
+    ack(route.getReplyRoute(), id, route.getCorrelationId(), state);
     replay(state, Math.max(1, route.getFromSequence()));
   }
 
@@ -484,6 +497,9 @@ final class RequestCoordinator implements Processor<String, byte[], String, Obje
         .setFinishedAt(now)
         .setPendingText("");
     RequestRecord r = state.getRequest();
+    if (r.hasDeadline()) {
+      deadlines.delete(deadlineKey(r));
+    }
     ResultRecord.Builder result =
         ResultRecord.newBuilder()
             .setRequestId(r.getRequestId())
@@ -521,9 +537,11 @@ final class RequestCoordinator implements Processor<String, byte[], String, Obje
           if (toInstant(s.getFinishedAt()).plus(settings.retention()).isBefore(now)) {
             forget.add(kv.key);
           }
-        } else if (toInstant(s.getRequest().getAcceptedAt())
-            .plus(settings.maxAge())
-            .isBefore(now)) {
+        } else if (!s.getRequest().hasDeadline()
+            && s.getRequest().getKind() != RequestKind.REQUEST_KIND_SUBMIT
+            && toInstant(s.getRequest().getAcceptedAt()).plus(settings.maxAge()).isBefore(now)) {
+          // A batch job without a deadline may wait in a backlog for as long as it takes;
+          // interactive requests always carry one, so this only catches records from elsewhere.
           expire.add(kv.key);
         }
       }
@@ -548,6 +566,71 @@ final class RequestCoordinator implements Processor<String, byte[], String, Obje
     }
   }
 
+  /**
+   * Ends every unfinished request whose deadline passed more than the grace ago. Workers report an
+   * expiry themselves when they meet the request; this covers the request no worker holds at that
+   * moment (its worker died and the partition is still moving, or its input waits in a backlog), so
+   * every request ends with exactly one terminal event even when no stage speaks again.
+   */
+  private void expireOverdue(long nowMs) {
+    long limit = nowMs - settings.deadlineGrace().toMillis();
+    if (limit < 0) {
+      return;
+    }
+    List<KeyValue<String, String>> due = new ArrayList<>();
+    try (KeyValueIterator<String, String> it =
+        deadlines.range(deadlineKey(0, ""), deadlineKey(limit, "\uffff"))) {
+      it.forEachRemaining(due::add);
+    }
+    for (KeyValue<String, String> kv : due) {
+      CoordinatorState existing = states.get(kv.value);
+      if (existing == null || !existing.hasRequest() || existing.getFinished()) {
+        deadlines.delete(kv.key);
+        continue;
+      }
+      CoordinatorState.Builder state = existing.toBuilder();
+      Stage pending = pendingStage(state);
+      metrics.coordinatorRecords.labelValues(pending.name(), "expired").inc();
+      fail(
+          state,
+          pending,
+          Status.Code.DEADLINE_EXCEEDED.value(),
+          "deadline passed before " + stageName(pending) + " finished");
+      states.put(kv.value, state.build());
+    }
+  }
+
+  /** The stage a request waits for: the first one whose output is not complete. */
+  private static Stage pendingStage(CoordinatorState.Builder state) {
+    RequestRecord r = state.getRequest();
+    boolean speech = r.getAudioStreamed() || r.hasAudio() || state.hasTranscript();
+    if (speech && !state.getTranscriptDone()) {
+      return Stage.STAGE_STT;
+    }
+    if (!state.getAnswerDone()) {
+      return Stage.STAGE_LLM;
+    }
+    return Stage.STAGE_TTS;
+  }
+
+  private static String stageName(Stage stage) {
+    return stage.name().substring("STAGE_".length()).toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** Deadline index key: zero-padded epoch milliseconds, a separator, the request ID. */
+  static String deadlineKey(long epochMs, String id) {
+    String digits = Long.toString(Math.max(0, epochMs));
+    StringBuilder key = new StringBuilder(id.length() + 16);
+    for (int i = digits.length(); i < 15; i++) {
+      key.append('0');
+    }
+    return key.append(digits).append('\u0001').append(id).toString();
+  }
+
+  private static String deadlineKey(RequestRecord r) {
+    return deadlineKey(toInstant(r.getDeadline()).toEpochMilli(), r.getRequestId());
+  }
+
   // --- events ----------------------------------------------------------------------------------
 
   /** Numbers an event, stores it for replay and routes it to the owning gateway. */
@@ -570,7 +653,17 @@ final class RequestCoordinator implements Processor<String, byte[], String, Obje
         new CoordinatorTopology.RoutedReply(route, Reply.newBuilder().setEvent(event).build()));
   }
 
-  private void ack(String route, String id, String correlation, boolean found, boolean running) {
+  private void ack(String route, String id, String correlation, CoordinatorState state) {
+    ack(route, id, correlation, true, !state.getFinished(), state.getNextSequence() - 1);
+  }
+
+  private void ack(
+      String route,
+      String id,
+      String correlation,
+      boolean found,
+      boolean running,
+      long lastSequence) {
     if (route.isEmpty()) {
       return;
     }
@@ -585,7 +678,8 @@ final class RequestCoordinator implements Processor<String, byte[], String, Obje
                         .setRequestId(id)
                         .setCorrelationId(correlation)
                         .setFound(found)
-                        .setWasRunning(running))
+                        .setWasRunning(running)
+                        .setLastSequence(Math.max(0, lastSequence)))
                 .build()));
   }
 

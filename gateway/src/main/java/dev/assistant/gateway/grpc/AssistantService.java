@@ -32,6 +32,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -43,6 +45,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class AssistantService extends AssistantGrpc.AssistantImplBase {
   private static final Logger log = LoggerFactory.getLogger(AssistantService.class);
+  private static final Duration MAX_JOB_TIMEOUT = Duration.ofDays(30);
 
   /** Trailer telling a refused client when to try again. */
   public static final Metadata.Key<String> RETRY_AFTER_MS =
@@ -54,6 +57,13 @@ public final class AssistantService extends AssistantGrpc.AssistantImplBase {
   private final RequestValidator validator;
   private final Admission admission;
   private final GatewaySettings settings;
+  private final ScheduledExecutorService timers =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "event-gap-timer");
+            t.setDaemon(true);
+            return t;
+          });
 
   public AssistantService(
       String gatewayId,
@@ -79,7 +89,8 @@ public final class AssistantService extends AssistantGrpc.AssistantImplBase {
       validateAsk(request, false);
       Admission.Ticket ticket = admission.admit();
       String id = request.getRequestId().isEmpty() ? newId() : request.getRequestId();
-      RequestRecord record = toRecord(request, id, RequestKind.REQUEST_KIND_ASK, gatewayId).build();
+      RequestRecord record =
+          toRecord(request, id, RequestKind.REQUEST_KIND_ASK, gatewayId, deadline()).build();
       stream(observer, id, 1, ticket);
       publisher.request(record).whenComplete((md, e) -> failIfUnpublished(observer, e));
     } catch (StatusRuntimeException e) {
@@ -95,6 +106,7 @@ public final class AssistantService extends AssistantGrpc.AssistantImplBase {
         throw RequestValidator.invalid("request.request_id: required for Submit (idempotency key)");
       }
       validateAsk(request, false);
+      java.util.Optional<Timestamp> jobDeadline = jobDeadline(submit);
       admission.check();
       String id = request.getRequestId();
       CompletableFuture<Event> accepted = new CompletableFuture<>();
@@ -107,7 +119,9 @@ public final class AssistantService extends AssistantGrpc.AssistantImplBase {
                 }
               });
       publisher
-          .request(toRecord(request, id, RequestKind.REQUEST_KIND_SUBMIT, gatewayId).build())
+          .request(
+              toRecord(request, id, RequestKind.REQUEST_KIND_SUBMIT, gatewayId, jobDeadline)
+                  .build())
           .whenComplete(
               (md, e) -> {
                 if (e != null) {
@@ -156,7 +170,38 @@ public final class AssistantService extends AssistantGrpc.AssistantImplBase {
     }
   }
 
-  private RequestRecord.Builder toRecord(AskRequest r, String id, RequestKind kind, String route) {
+  /**
+   * A batch job's own deadline: acceptance plus its explicit timeout, or none. The Submit call's
+   * gRPC deadline only bounds the enqueueing; a client that enqueues with a short call deadline
+   * must not see its job fail later for it.
+   */
+  private static java.util.Optional<Timestamp> jobDeadline(SubmitRequest submit) {
+    if (!submit.hasTimeout()) {
+      return java.util.Optional.empty();
+    }
+    com.google.protobuf.Duration t = submit.getTimeout();
+    if (t.getSeconds() < 0 || t.getNanos() < 0 || (t.getSeconds() == 0 && t.getNanos() == 0)) {
+      throw RequestValidator.invalid("timeout: must be positive (leave it unset for none)");
+    }
+    if (t.getSeconds() > MAX_JOB_TIMEOUT.getSeconds()) {
+      throw RequestValidator.invalid(
+          "timeout: "
+              + t.getSeconds()
+              + " s exceeds the limit of "
+              + MAX_JOB_TIMEOUT.toDays()
+              + " days (leave it unset for none)");
+    }
+    Instant at = Instant.now().plusSeconds(t.getSeconds()).plusNanos(t.getNanos());
+    return java.util.Optional.of(
+        Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()).build());
+  }
+
+  private RequestRecord.Builder toRecord(
+      AskRequest r,
+      String id,
+      RequestKind kind,
+      String route,
+      java.util.Optional<Timestamp> deadline) {
     RequestRecord.Builder b =
         RequestRecord.newBuilder()
             .setRequestId(id)
@@ -172,7 +217,7 @@ public final class AssistantService extends AssistantGrpc.AssistantImplBase {
     if (r.hasAudio() && !r.getAudio().getData().isEmpty()) {
       b.setAudio(r.getAudio());
     }
-    deadline().ifPresent(b::setDeadline);
+    deadline.ifPresent(b::setDeadline);
     return b;
   }
 
@@ -265,7 +310,8 @@ public final class AssistantService extends AssistantGrpc.AssistantImplBase {
         r.setImage(h.getImage());
       }
       deadline().ifPresent(r::setDeadline);
-      EventStream events = new EventStream(observer, 1, settings.maxBufferedEvents(), () -> {});
+      EventStream events =
+          new EventStream(observer, 1, settings.maxBufferedEvents(), gapRepair(id), () -> {});
       AutoCloseable registration = replies.listen(id, events);
       release =
           () -> {
@@ -397,8 +443,8 @@ public final class AssistantService extends AssistantGrpc.AssistantImplBase {
       validator.requestId(request.getRequestId());
       String correlation = newId();
       CompletableFuture<ControlAck> ack = replies.expectAck(correlation);
-      EventStream stream =
-          stream(observer, request.getRequestId(), Math.max(1, request.getFromSequence()), null);
+      long from = Math.max(1, request.getFromSequence());
+      EventStream stream = stream(observer, request.getRequestId(), from, null);
       publisher.route(
           RouteRecord.newBuilder()
               .setRequestId(request.getRequestId())
@@ -415,6 +461,8 @@ public final class AssistantService extends AssistantGrpc.AssistantImplBase {
                   stream.failNow(
                       Status.NOT_FOUND.withDescription(
                           "request " + request.getRequestId() + " is unknown or expired"));
+                } else if (!a.getWasRunning() && from > a.getLastSequence()) {
+                  stream.completeNow(); // finished, and the caller has every event it asked for
                 }
               });
     } catch (StatusRuntimeException e) {
@@ -471,6 +519,7 @@ public final class AssistantService extends AssistantGrpc.AssistantImplBase {
             observer,
             from,
             settings.maxBufferedEvents(),
+            gapRepair(id),
             () -> {
               closeQuietly(registration[0]);
               if (ticket != null) {
@@ -487,6 +536,21 @@ public final class AssistantService extends AssistantGrpc.AssistantImplBase {
           }
         });
     return stream;
+  }
+
+  /** Asks the coordinator to send a request's events to this gateway again from a sequence. */
+  private EventStream.GapRepair gapRepair(String id) {
+    return new EventStream.GapRepair(
+        timers,
+        settings.gapRepairAfter(),
+        from ->
+            publisher.route(
+                RouteRecord.newBuilder()
+                    .setRequestId(id)
+                    .setReplyRoute(gatewayId)
+                    .setFromSequence(from)
+                    .setCorrelationId(newId())
+                    .build()));
   }
 
   private static void failIfUnpublished(ServerCallStreamObserver<Event> observer, Throwable e) {

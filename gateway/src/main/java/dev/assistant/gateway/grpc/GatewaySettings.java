@@ -13,6 +13,8 @@ import java.time.Duration;
  * @param maxRequestTime deadline given to requests whose call has none
  * @param maxBufferedEvents events held for a client that is not reading
  * @param audioChunkBytes size of audio.chunks records
+ * @param gapRepairAfter how long a gap in a call's event sequence may stay open before the events
+ *     are re-read from the coordinator
  */
 public record GatewaySettings(
     Limits limits,
@@ -21,7 +23,8 @@ public record GatewaySettings(
     Duration ackTimeout,
     Duration maxRequestTime,
     int maxBufferedEvents,
-    int audioChunkBytes) {
+    int audioChunkBytes,
+    Duration gapRepairAfter) {
 
   public static GatewaySettings from(Config config) {
     return new GatewaySettings(
@@ -31,6 +34,7 @@ public record GatewaySettings(
         config.getDuration("gateway.ack.timeout", Duration.ofSeconds(15)),
         config.getDuration("gateway.max.request.time", Duration.ofMinutes(30)),
         config.getInt("gateway.max.buffered.events", 10_000, 16, 10_000_000),
-        (int) config.getBytes("gateway.audio.chunk.bytes", 256 * 1024));
+        (int) config.getBytes("gateway.audio.chunk.bytes", 256 * 1024),
+        config.getDuration("gateway.gap.repair.after", Duration.ofSeconds(1)));
   }
 }

@@ -347,4 +347,106 @@ class CoordinatorTopologyTest {
         4, events("gw2").get(0).getSequence(), "new events follow the call to its new gateway");
     assertTrue(events("gw1").isEmpty());
   }
+
+  @Test
+  void anExpiryReportedByATakeoverWorkerEndsTheRequestAlthoughItsSequenceWasUsed()
+      throws Exception {
+    send(topics.requests(), "t1", request("t1").setPrompt("x"));
+    for (int seq = 0; seq < 6; seq++) {
+      send(
+          topics.llmTokens(),
+          "t1",
+          output("t1", Stage.STAGE_LLM, seq).setToken(TokenDelta.newBuilder().setText("w" + seq)));
+    }
+    // The worker that took the partition over starts the request again from sequence 0 and finds
+    // its deadline passed: its error carries a sequence number the dead worker already used.
+    send(
+        topics.llmTokens(),
+        "t1",
+        output("t1", Stage.STAGE_LLM, 0)
+            .setLast(true)
+            .setError(StageError.newBuilder().setCode(4).setMessage("deadline passed")));
+    List<Event> events = events("gw1");
+    assertEquals(8, events.size());
+    Event last = events.get(7);
+    assertEquals(4, last.getError().getCode(), "DEADLINE_EXCEEDED ends the request");
+    assertEquals(8, last.getSequence());
+    List<byte[]> results = out(topics.results()).readValuesToList();
+    assertEquals(1, results.size());
+    assertEquals(4, ResultRecord.parseFrom(results.get(0)).getStatusCode());
+
+    // A replay of the same error, or anything later, changes nothing.
+    send(
+        topics.llmTokens(),
+        "t1",
+        output("t1", Stage.STAGE_LLM, 0)
+            .setLast(true)
+            .setError(StageError.newBuilder().setCode(4).setMessage("deadline passed")));
+    assertTrue(events("gw1").isEmpty());
+    assertTrue(out(topics.results()).isEmpty());
+  }
+
+  @Test
+  void aRequestNoStageFinishesEndsWithOneDeadlineErrorAfterItsDeadline() throws Exception {
+    java.time.Instant deadline = java.time.Instant.now().plusSeconds(5);
+    send(
+        topics.requests(),
+        "t2",
+        request("t2")
+            .setPrompt("x")
+            .setDeadline(
+                Timestamp.newBuilder()
+                    .setSeconds(deadline.getEpochSecond())
+                    .setNanos(deadline.getNano())));
+    send(
+        topics.llmTokens(),
+        "t2",
+        output("t2", Stage.STAGE_LLM, 0).setToken(TokenDelta.newBuilder().setText("half")));
+    assertEquals(2, events("gw1").size());
+    driver.advanceWallClockTime(java.time.Duration.ofSeconds(3));
+    assertTrue(events("gw1").isEmpty(), "not before the deadline");
+    driver.advanceWallClockTime(java.time.Duration.ofSeconds(5));
+    List<Event> events = events("gw1");
+    assertEquals(1, events.size());
+    assertEquals(4, events.get(0).getError().getCode());
+    assertEquals(Stage.STAGE_LLM, events.get(0).getError().getStage());
+    assertTrue(events.get(0).getError().getMessage().contains("llm"));
+    assertEquals(3, events.get(0).getSequence());
+    assertEquals(1, out(topics.results()).readValuesToList().size());
+
+    driver.advanceWallClockTime(java.time.Duration.ofSeconds(5));
+    send(
+        topics.llmTokens(),
+        "t2",
+        output("t2", Stage.STAGE_LLM, 1).setToken(TokenDelta.newBuilder().setText("late")));
+    assertTrue(events("gw1").isEmpty(), "exactly one terminal event");
+    assertTrue(out(topics.results()).isEmpty());
+  }
+
+  @Test
+  void aRouteAcknowledgementTellsWhetherTheRequestRunsAndItsLastSequence() throws Exception {
+    send(topics.requests(), "t3", request("t3").setPrompt("x"));
+    send(
+        topics.llmTokens(),
+        "t3",
+        output("t3", Stage.STAGE_LLM, 0)
+            .setLast(true)
+            .setError(StageError.newBuilder().setCode(13).setMessage("broken")));
+    assertEquals(2, events("gw1").size());
+    send(
+        topics.routes(),
+        "t3",
+        RouteRecord.newBuilder()
+            .setRequestId("t3")
+            .setReplyRoute("gw9")
+            .setFromSequence(7)
+            .setCorrelationId("c9")
+            .build());
+    List<byte[]> replies = out(topics.repliesFor("gw9")).readValuesToList();
+    assertEquals(1, replies.size(), "an acknowledgement and no events past the end");
+    var ack = Reply.parseFrom(replies.get(0)).getAck();
+    assertTrue(ack.getFound());
+    assertFalse(ack.getWasRunning());
+    assertEquals(2, ack.getLastSequence());
+  }
 }

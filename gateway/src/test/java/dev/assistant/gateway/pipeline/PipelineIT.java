@@ -511,6 +511,68 @@ class PipelineIT {
     assertEquals(FakeStages.Llm.answerFor("", prompt), spokenText(got));
   }
 
+  @Test
+  @Order(11)
+  void aSubmittedJobHasItsOwnDeadlineNotTheEnqueueCallsAndWatchPastItsEndEndsAtOnce()
+      throws Exception {
+    llmWorker.close();
+    llmWorker =
+        worker(
+            Stage.STAGE_LLM,
+            Topics::llmRequests,
+            Topics::llmTokens,
+            new FakeStages.Llm(150),
+            "llm-slow");
+    String words = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi";
+    String longJob = "job-long-" + UUID.randomUUID();
+    String timedJob = "job-timed-" + UUID.randomUUID();
+    // Enqueued with a short call deadline; the job itself takes longer than that.
+    AssistantGrpc.newBlockingStub(channelA)
+        .withDeadlineAfter(1500, TimeUnit.MILLISECONDS)
+        .submit(
+            SubmitRequest.newBuilder()
+                .setRequest(AskRequest.newBuilder().setRequestId(longJob).setPrompt(words))
+                .build());
+    // An explicit job timeout shorter than the job.
+    AssistantGrpc.newBlockingStub(channelA)
+        .withDeadlineAfter(1500, TimeUnit.MILLISECONDS)
+        .submit(
+            SubmitRequest.newBuilder()
+                .setRequest(AskRequest.newBuilder().setRequestId(timedJob).setPrompt(words))
+                .setTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(1))
+                .build());
+    try (var results = new TopicReader<>(config, topics.results(), ResultRecord.parser())) {
+      List<ResultRecord> got =
+          results.readUntil(
+              l ->
+                  l.stream().filter(r -> r.getRequestId().startsWith("job-")).count() >= 2
+                      && l.stream().anyMatch(r -> r.getRequestId().equals(longJob)),
+              Duration.ofSeconds(60));
+      ResultRecord ok =
+          got.stream().filter(r -> r.getRequestId().equals(longJob)).findFirst().orElseThrow();
+      assertEquals(0, ok.getStatusCode(), ok.getStatusMessage());
+      ResultRecord timed =
+          got.stream().filter(r -> r.getRequestId().equals(timedJob)).findFirst().orElseThrow();
+      assertEquals(Status.Code.DEADLINE_EXCEEDED.value(), timed.getStatusCode());
+    }
+    List<Event> all =
+        collect(stub(channelB).watch(WatchRequest.newBuilder().setRequestId(longJob).build()));
+    assertWellFormed(all);
+    long start = System.nanoTime();
+    List<Event> past =
+        collect(
+            stub(channelB)
+                .watch(
+                    WatchRequest.newBuilder()
+                        .setRequestId(longJob)
+                        .setFromSequence(all.size() + 5)
+                        .build()));
+    assertTrue(past.isEmpty());
+    assertTrue(
+        System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10),
+        "a Watch past the end returns at once instead of waiting for its deadline");
+  }
+
   /** Collects a call's events; {@code done} completes with them, or with the call's error. */
   private static final class EventCollector implements StreamObserver<Event> {
     final List<Event> events = Collections.synchronizedList(new ArrayList<>());
