@@ -52,6 +52,17 @@ public final class LocalBroker implements AutoCloseable {
 
   /** Formats (first time only), starts and waits until the broker serves clients. */
   public static LocalBroker start(BrokerOptions options) {
+    return start(options, p -> {}, () -> false);
+  }
+
+  /**
+   * Like {@link #start(BrokerOptions)}, for a supervisor: {@code launched} gets the process as soon
+   * as it runs (before it is ready), and {@code cancelled} ends the wait for readiness.
+   */
+  static LocalBroker start(
+      BrokerOptions options,
+      java.util.function.Consumer<ManagedProcess> launched,
+      BooleanSupplier cancelled) {
     requireFree(options.host(), options.port(), "broker.port");
     requireFree(options.host(), options.controllerPort(), "broker.controller.port");
     Path serverProperties = writeConfigFiles(options);
@@ -72,10 +83,11 @@ public final class LocalBroker implements AutoCloseable {
             options.stopTimeout());
     LocalBroker broker = new LocalBroker(options, process);
     try {
+      launched.accept(process);
       awaitReady(
           options.bootstrapServers(),
           options.startTimeout(),
-          process::isAlive,
+          () -> process.isAlive() && !cancelled.getAsBoolean(),
           () -> process.tail(30));
     } catch (RuntimeException e) {
       process.stop();

@@ -3,26 +3,37 @@ package dev.assistant.deploy;
 import dev.assistant.common.config.Config;
 import dev.assistant.common.config.ConfigException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * {@code deploy/bin/run-local.sh}: runs the whole assistant on this machine until Ctrl-C / SIGTERM,
- * then stops it in reverse order. {@code stop} stops what a killed launcher left behind.
+ * restarting whatever crashes, then stops it in reverse order. {@code restart NAME} restarts an
+ * instance of a running stack from another shell; {@code stop} stops a running launcher or what a
+ * killed one left behind.
  */
 public final class LocalStackMain {
   static final String USAGE =
       """
       usage: deploy/bin/run-local.sh [--config FILE] [--services gateway,stt,llm,tts]
+                                     [--scale stt=2,llm=2,tts=2,gateway=2]
                                      [--external-kafka] [--grpc-port N] [--run-dir DIR]
+             deploy/bin/run-local.sh restart NAME [--run-dir DIR]
              deploy/bin/run-local.sh stop [--run-dir DIR]
       Starts a Kafka broker (or uses kafka.bootstrap.servers with --external-kafka), creates the
-      topics, then the stt, llm and tts workers and the gateway. Ctrl-C stops everything.
+      topics, then the stt, llm and tts workers and the gateway (--scale: several processes of a
+      service, named stt-1, stt-2, ...). A process that exits unasked is restarted after 1 s,
+      2 s, 4 s ... up to 30 s; the others keep running. Ctrl-C stops everything.
+      restart NAME: from another shell, restarts one instance (llm-2), the broker, or every
+      instance of a service (llm) one after another, each without back-off.
+      stop: stops a running launcher, or what a killed one left behind.
       Configuration keys and ASSISTANT_* variables: docs/deploy.md.""";
 
   private static final Map<String, String> FLAGS =
       Map.of(
           "services", "launcher.services",
+          "scale", "launcher.scale",
           "external-kafka", "broker.mode=external",
           "grpc-port", StackService.GRPC_PORT_KEY,
           "run-dir", "launcher.run.dir",
@@ -44,13 +55,23 @@ public final class LocalStackMain {
       CommandLine cli = CommandLine.parse(args, FLAGS);
       Config config = cli.config();
       StackOptions options = StackOptions.from(config, repoRoot);
-      if (cli.words.equals(java.util.List.of("stop"))) {
-        int n = LocalStack.stopLeftovers(options, options.stopTimeout());
+      List<String> words = cli.words;
+      if (words.equals(List.of("stop"))) {
+        int n = new StackControl(options, System.out).stop();
         System.out.println(n == 0 ? "nothing was running" : "stopped " + n + " processes");
         return 0;
       }
-      if (!cli.words.isEmpty()) {
-        System.err.println("unknown command " + cli.words + "\n" + USAGE);
+      if (!words.isEmpty() && words.get(0).equals("restart")) {
+        if (words.size() < 2) {
+          System.err.println("restart needs a name (llm-2, llm, broker)\n" + USAGE);
+          return 2;
+        }
+        StackControl control = new StackControl(options, System.out);
+        words.subList(1, words.size()).forEach(control::restart);
+        return 0;
+      }
+      if (!words.isEmpty()) {
+        System.err.println("unknown command " + words + "\n" + USAGE);
         return 2;
       }
       return runStack(config, options);
@@ -69,25 +90,52 @@ public final class LocalStackMain {
 
   static String banner(LocalStack stack) {
     StackOptions o = stack.options();
-    String metrics =
-        stack.metricsEndpoints().entrySet().stream()
-            .map(e -> String.format("    %-8s %s", e.getKey().id(), e.getValue()))
-            .collect(Collectors.joining("\n"));
-    String grpc =
-        o.services().contains(StackService.GATEWAY)
-            ? stack.grpcEndpoint() + "  (plaintext; grpc.health.v1 and reflection enabled)"
-            : "(gateway not started)";
-    return String.join(
-        "\n",
-        "",
-        "The assistant is running.",
-        "  gRPC endpoint   " + grpc,
-        "  Kafka           " + stack.bootstrapServers(),
-        "  metrics         (Prometheus text format)",
-        metrics,
-        "  logs            " + o.logDir(),
-        "  service configs " + o.configDir(),
-        "Press Ctrl-C to stop everything.",
-        "");
+    List<String> lines = new ArrayList<>();
+    lines.add("");
+    lines.add("The assistant is running.");
+    Map<String, String> grpc = stack.grpcEndpoints();
+    if (grpc.isEmpty()) {
+      lines.add("  gRPC endpoint   (gateway not started)");
+    } else {
+      String first = "  gRPC endpoint   ";
+      for (var e : grpc.entrySet()) {
+        lines.add(
+            first
+                + e.getValue()
+                + "  ("
+                + e.getKey()
+                + "; plaintext; grpc.health.v1 and reflection enabled)");
+        first = "                  ";
+      }
+    }
+    String broker =
+        stack.brokerPid() > 0
+            ? "  (broker pid "
+                + stack.brokerPid()
+                + ", log "
+                + display(o, o.logDir())
+                + "/broker.log)"
+            : "  (external)";
+    lines.add("  Kafka           " + stack.bootstrapServers() + broker);
+    lines.add("  instances       pid      metrics (Prometheus text format)     log");
+    for (RunningInstance i : stack.instances()) {
+      lines.add(
+          String.format(
+              "    %-12s  %-7d  %-35s  %s",
+              i.name(), i.pid(), i.metricsUri(), display(o, i.logFile())));
+    }
+    lines.add("  service configs " + display(o, o.configDir()));
+    lines.add(
+        "A process that exits is restarted with back-off; restart one yourself with"
+            + " deploy/bin/run-local.sh restart "
+            + stack.instances().get(0).name()
+            + ".");
+    lines.add("Press Ctrl-C to stop everything.");
+    lines.add("");
+    return String.join("\n", lines);
+  }
+
+  private static String display(StackOptions o, Path p) {
+    return p.startsWith(o.repoRoot()) ? o.repoRoot().relativize(p).toString() : p.toString();
   }
 }

@@ -123,6 +123,27 @@ public final class ManagedProcess implements AutoCloseable {
   /** SIGTERM, wait up to the stop timeout, then SIGKILL. Returns the exit status. */
   public int stop() {
     stop(process.toHandle(), stopTimeout);
+    return awaitProcess();
+  }
+
+  /** SIGKILL, as a crash or the OOM killer would; returns the exit status once it is gone. */
+  public int kill() {
+    process.destroyForcibly();
+    return awaitProcess();
+  }
+
+  /**
+   * The handle's exit and this object's exit status are completed separately: wait for the latter,
+   * so that {@link #isAlive} is false once a stop or kill returns.
+   */
+  private int awaitProcess() {
+    try {
+      if (process.waitFor(10, TimeUnit.SECONDS)) {
+        return process.exitValue();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     return process.isAlive() ? -1 : process.exitValue();
   }
 

@@ -4,8 +4,10 @@ import dev.assistant.common.config.Config;
 import dev.assistant.common.config.ConfigException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,6 +29,9 @@ import java.util.Optional;
  * @param launches what to run for each service: its shaded jar and main class, unless {@code
  *     launcher.<service>.classpath} / {@code launcher.<service>.main.class} say otherwise (another
  *     build, a profiler agent's wrapper, a test double)
+ * @param scale how many processes of each service to run ({@code launcher.scale}, {@code --scale
+ *     stt=2,llm=2}); services not in it run once
+ * @param restartPolicy how a process that exited unasked is restarted
  */
 public record StackOptions(
     Path repoRoot,
@@ -40,7 +45,9 @@ public record StackOptions(
     Duration stopTimeout,
     Map<StackService, List<String>> jvmArgs,
     String version,
-    Map<StackService, Launch> launches) {
+    Map<StackService, Launch> launches,
+    Map<StackService, Integer> scale,
+    RestartPolicy restartPolicy) {
 
   /** A classpath and the main class to run from it. */
   public record Launch(String classpath, String mainClass, boolean isDefaultJar) {}
@@ -77,13 +84,76 @@ public record StackOptions(
     if (stopTimeout.isNegative() || stopTimeout.isZero()) {
       throw new ConfigException("launcher.stop.timeout must be positive");
     }
+    scale = Map.copyOf(scale);
+    for (var e : scale.entrySet()) {
+      if (!services.contains(e.getKey())) {
+        throw new ConfigException(
+            "launcher.scale names " + e.getKey().id() + ", which is not in launcher.services");
+      }
+      if (e.getValue() < 1) {
+        throw new ConfigException("launcher.scale: " + e.getKey().id() + " needs at least 1");
+      }
+    }
+    requireDistinctPorts(instances(services, scale, metricsPorts, grpcPort));
+  }
+
+  /**
+   * Every process this launcher runs, in start order (instances of a service one after another).
+   */
+  public List<ServiceInstance> instances() {
+    return instances(services, scale, metricsPorts, grpcPort);
+  }
+
+  /** How many processes of {@code s} run (0 when it is not among the services). */
+  public int instanceCount(StackService s) {
+    return services.contains(s) ? scale.getOrDefault(s, 1) : 0;
+  }
+
+  private static List<ServiceInstance> instances(
+      List<StackService> services,
+      Map<StackService, Integer> scale,
+      Map<StackService, Integer> metricsPorts,
+      int grpcPort) {
+    List<ServiceInstance> all = new ArrayList<>();
+    for (StackService s : services) {
+      for (int i = 1; i <= scale.getOrDefault(s, 1); i++) {
+        all.add(ServiceInstance.of(s, i, metricsPorts.get(s), grpcPort));
+      }
+    }
+    return List.copyOf(all);
+  }
+
+  /** Scaled-out instances get derived ports; they must not land on another one's port. */
+  private static void requireDistinctPorts(List<ServiceInstance> instances) {
+    Map<Integer, String> owners = new HashMap<>();
+    for (ServiceInstance i : instances) {
+      claim(owners, i.metricsPort(), i.name() + " metrics");
+      i.grpcPort().ifPresent(p -> claim(owners, p, i.name() + " gRPC"));
+    }
+  }
+
+  private static void claim(Map<Integer, String> owners, int port, String what) {
+    if (port > 65535) {
+      throw new ConfigException(what + " port " + port + " is not a port; lower the base port");
+    }
+    String other = owners.putIfAbsent(port, what);
+    if (other != null) {
+      throw new ConfigException(
+          what
+              + " and "
+              + other
+              + " would both use port "
+              + port
+              + "; choose other base ports (<service>.metrics.port, gateway.port)");
+    }
   }
 
   /**
    * Options from configuration. Keys: {@code launcher.run.dir} (default {@code run}), {@code
    * launcher.services} (default all), {@code broker.mode} ({@code local} or {@code external}),
    * {@code gateway.host}, {@code gateway.port}, {@code <service>.metrics.port}, {@code
-   * launcher.start.timeout}, {@code launcher.stop.timeout}, {@code launcher.<service>.jvm.args}.
+   * launcher.start.timeout}, {@code launcher.stop.timeout}, {@code launcher.<service>.jvm.args},
+   * {@code launcher.scale}, {@code launcher.restart.*} (see {@link RestartPolicy}).
    */
   public static StackOptions from(Config config, Path repoRoot) {
     String mode = config.getString("broker.mode", "local");
@@ -131,7 +201,9 @@ public record StackOptions(
         config.getDuration("launcher.stop.timeout", Duration.ofSeconds(30)),
         jvm,
         version,
-        launches);
+        launches,
+        Scale.parse(config.getString("launcher.scale", "")),
+        RestartPolicy.from(config));
   }
 
   /** A wildcard bind address is reached through loopback. */
@@ -157,5 +229,10 @@ public record StackOptions(
 
   public Path brokerDataDir() {
     return runDir.resolve("broker");
+  }
+
+  /** Requests from {@code run-local.sh restart} to the running launcher. */
+  public Path controlDir() {
+    return runDir.resolve("control");
   }
 }

@@ -16,8 +16,10 @@ import java.nio.file.StandardOpenOption;
  * Test double for a service process, run by the launcher in place of a real main class. Its role
  * (stt, llm, tts, gateway) comes from the launcher's {@code -Ddev.assistant.role}; {@code
  * fake.behaviour.<role>} picks: {@code serve} (default: health endpoint up, like a ready service),
- * {@code exit} (fails at start-up with a message), {@code hang} (never gets ready). On SIGTERM it
- * appends its role to {@code fake.stop.log}, so a test can check the stop order.
+ * {@code exit} (fails at start-up with a message), {@code hang} (never gets ready), {@code
+ * crash-on-restart} (serves the first time, then fails at every start: a crash loop). On SIGTERM it
+ * appends its instance name ({@code -Ddev.assistant.instance}) to {@code fake.stop.log}, so a test
+ * can check the stop order.
  */
 public final class FakeService {
   private FakeService() {}
@@ -25,14 +27,28 @@ public final class FakeService {
   public static void main(String[] args) throws Exception {
     Config config = Config.fromArgs(args);
     String role = System.getProperty("dev.assistant.role");
+    String instance = System.getProperty("dev.assistant.instance");
     String behaviour = config.getString("fake.behaviour." + role, "serve");
     Path stopLog = Path.of(config.require("fake.stop.log"));
     System.out.println(
-        "fake " + role + " starting, bootstrap " + config.require("kafka.bootstrap.servers"));
+        "fake "
+            + instance
+            + " starting, instance id "
+            + config.getString("worker.instance.id", "-")
+            + ", bootstrap "
+            + config.require("kafka.bootstrap.servers"));
     switch (behaviour) {
       case "exit" -> {
         System.out.println("fake failure: cannot load the model");
         System.exit(3);
+      }
+      case "crash-on-restart" -> {
+        Path started = stopLog.resolveSibling(instance + ".started");
+        if (Files.exists(started)) {
+          System.out.println("fake failure: crashing at start-up again");
+          System.exit(5);
+        }
+        Files.writeString(started, "");
       }
       case "hang" -> Thread.sleep(Long.MAX_VALUE);
       default -> {}
@@ -55,7 +71,7 @@ public final class FakeService {
                     server.close();
                     Files.writeString(
                         stopLog,
-                        role + "\n",
+                        instance + "\n",
                         StandardCharsets.UTF_8,
                         StandardOpenOption.CREATE,
                         StandardOpenOption.APPEND);
