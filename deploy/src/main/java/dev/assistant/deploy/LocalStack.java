@@ -63,6 +63,7 @@ public final class LocalStack implements AutoCloseable {
 
   private final CountDownLatch closedLatch = new CountDownLatch(1);
   private volatile String bootstrapServers;
+  private volatile Path brokerLogFile;
   private volatile boolean closed;
   private boolean ownsLauncherPid;
 
@@ -192,6 +193,7 @@ public final class LocalStack implements AutoCloseable {
       brokerOptions = brokerOptions.withLogFile(rotate(options.logDir().resolve("broker.log")));
     }
     BrokerOptions b = brokerOptions;
+    brokerLogFile = b.logFile();
     // Same options every time: a restarted broker has the same port, controller and data.
     supervise(
         BROKER, (n, launched, cancelled) -> LocalBroker.start(b, launched, cancelled).process());
@@ -430,6 +432,11 @@ public final class LocalStack implements AutoCloseable {
         s != null && s.isReady(),
         s == null ? 0 : s.restarts(),
         options.logDir().resolve(i.name() + ".log"));
+  }
+
+  /** The local broker's log; empty with an external cluster. */
+  public Optional<Path> brokerLogFile() {
+    return Optional.ofNullable(brokerLogFile);
   }
 
   /** The broker's current PID, or -1 while it is down (also with an external cluster). */

@@ -109,13 +109,10 @@ public final class LocalStackMain {
       }
     }
     String broker =
-        stack.brokerPid() > 0
-            ? "  (broker pid "
-                + stack.brokerPid()
-                + ", log "
-                + display(o, o.logDir())
-                + "/broker.log)"
-            : "  (external)";
+        stack
+            .brokerLogFile()
+            .map(log -> "  (broker pid " + stack.brokerPid() + ", log " + display(o, log) + ")")
+            .orElse("  (external)");
     lines.add("  Kafka           " + stack.bootstrapServers() + broker);
     lines.add("  instances       pid      metrics (Prometheus text format)     log");
     for (RunningInstance i : stack.instances()) {

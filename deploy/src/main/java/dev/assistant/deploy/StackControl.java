@@ -141,6 +141,8 @@ final class StackControl {
         pids.live(LocalStack.LAUNCHER, null).filter(h -> h.pid() != ProcessHandle.current().pid());
     if (launcher.isPresent()) {
       ProcessHandle h = launcher.get();
+      // The launcher stops its own processes; they count as stopped by this command too.
+      stopped += liveProcesses();
       out.println("stopping the launcher (pid " + h.pid() + "), which stops everything in order");
       // It stops each process in turn, each allowed the stop timeout.
       Duration patience = options.stopTimeout().multipliedBy(pids.names().size() + 1L);
@@ -154,6 +156,17 @@ final class StackControl {
       pids.remove(LocalStack.LAUNCHER);
     }
     return stopped + LocalStack.stopLeftovers(options, options.stopTimeout());
+  }
+
+  private int liveProcesses() {
+    int n = 0;
+    for (String name : pids.names()) {
+      Optional<String> marker = LocalStack.marker(name);
+      if (marker.isPresent() && pids.live(name, marker.get()).isPresent()) {
+        n++;
+      }
+    }
+    return n;
   }
 
   private static boolean awaitExit(ProcessHandle h, Duration timeout) {

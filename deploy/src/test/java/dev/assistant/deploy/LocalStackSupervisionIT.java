@@ -211,6 +211,42 @@ class LocalStackSupervisionIT {
     }
   }
 
+  @Test
+  void stopFromAnotherShellStopsTheRunningLauncherWhichStopsEverythingInOrder(@TempDir Path runDir)
+      throws Exception {
+    Map<String, String> values = fast(LocalStackOrchestrationIT.external(runDir));
+    values.put("launcher.services", "stt,tts");
+    Path configFile = runDir.resolve("launcher.properties");
+    PropertiesFile.write(configFile, "test launcher", new java.util.LinkedHashMap<>(values));
+    Process launcher =
+        new ProcessBuilder(
+                LocalBroker.javaExecutable().toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                LocalStackMain.class.getName(),
+                "--config",
+                configFile.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(runDir.resolve("launcher.out").toFile())
+            .start();
+    try {
+      await(
+          () -> Files.exists(runDir.resolve("pids/tts-1.ready")) || !launcher.isAlive(),
+          "the launcher to start everything");
+      assertTrue(launcher.isAlive(), () -> read(runDir.resolve("launcher.out")));
+
+      assertEquals(0, cli("stop", "--run-dir", runDir.toString()));
+
+      assertTrue(launcher.waitFor(10, TimeUnit.SECONDS), "the launcher exited");
+      assertEquals(List.of("tts-1", "stt-1"), Files.readAllLines(runDir.resolve("stop-order.txt")));
+      try (var left = Files.list(runDir.resolve("pids"))) {
+        assertEquals(List.of(), left.toList());
+      }
+    } finally {
+      launcher.destroyForcibly();
+    }
+  }
+
   private static int cli(String... args) {
     return LocalStackMain.run(args);
   }
@@ -223,8 +259,12 @@ class LocalStackSupervisionIT {
     }
   }
 
-  private static String read(Path file) throws Exception {
-    return Files.readString(file).trim();
+  private static String read(Path file) {
+    try {
+      return Files.readString(file).trim();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static Properties load(Path file) throws Exception {
