@@ -86,6 +86,15 @@ public final class KafkaSettings {
     Map<String, Object> p = transactionalProducer("unused");
     p.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
     p.remove(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG);
+    // A broker (before Kafka 4.5, KAFKA-15591) accepts any first sequence from an idempotent
+    // producer it holds no state for on a partition. With several requests in flight, one refused
+    // retriably (NOT_LEADER_OR_FOLLOWER: a partition just created or changing leader) can be
+    // overtaken by the next; its retries then get OUT_OF_ORDER_SEQUENCE_NUMBER until the delivery
+    // timeout and its records are lost. One request in flight keeps retries in order. Transactional
+    // producers do not need this: the broker requires sequence 0 from them (transactions v2).
+    p.put(
+        ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+        config.getString("kafka.producer.max.in.flight.requests.per.connection", "1"));
     return p;
   }
 

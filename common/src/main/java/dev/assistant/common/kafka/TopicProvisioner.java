@@ -11,6 +11,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
@@ -66,14 +69,27 @@ public final class TopicProvisioner {
   }
 
   /**
-   * Waits until every partition of new topics has a leader. A record produced before that gets
-   * NOT_LEADER_OR_FOLLOWER; an idempotent producer retrying its first batch then can stall on
-   * OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout (seen on a loaded machine).
+   * Waits until every partition of new topics is served by its leader. A leader in the metadata
+   * (what describeTopics reports) is not enough: a broker publishes a new topic to its metadata
+   * cache before its replica manager has created the partition, and a produce request in between
+   * gets NOT_LEADER_OR_FOLLOWER. An idempotent or transactional producer with several requests in
+   * flight can then have a later batch appended before its first one (a broker with no state for
+   * the producer accepts any first sequence, KAFKA-15591, fixed in Kafka 4.5), and retries that
+   * first batch with OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout: its records are lost.
+   * ListOffsets is answered by the partition's leader only once it hosts the partition, like a
+   * produce request.
    */
   private static void awaitLeaders(Admin admin, List<String> created)
       throws InterruptedException, ExecutionException, TimeoutException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!created.isEmpty() && !haveLeaders(admin, created)) {
+    Map<TopicPartition, OffsetSpec> partitions = null;
+    while (!created.isEmpty()) {
+      if (partitions == null) {
+        partitions = partitionsWithLeaders(admin, created);
+      }
+      if (partitions != null && servedByLeaders(admin, partitions)) {
+        return;
+      }
       if (System.nanoTime() > deadline) {
         throw new TimeoutException("partitions of " + created + " have no leader after 30 s");
       }
@@ -81,14 +97,38 @@ public final class TopicProvisioner {
     }
   }
 
-  private static boolean haveLeaders(Admin admin, List<String> names)
+  /** Every partition of the topics, or null while some has no leader or a topic is unknown. */
+  private static Map<TopicPartition, OffsetSpec> partitionsWithLeaders(
+      Admin admin, List<String> names)
       throws InterruptedException, ExecutionException, TimeoutException {
     try {
-      return admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
-          .allMatch(t -> t.partitions().stream().allMatch(p -> p.leader() != null));
+      Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+      for (var t : admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS).values()) {
+        for (var p : t.partitions()) {
+          if (p.leader() == null) {
+            return null;
+          }
+          partitions.put(new TopicPartition(t.name(), p.partition()), OffsetSpec.latest());
+        }
+      }
+      return partitions;
     } catch (ExecutionException e) {
       if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-        return false; // created, but not in this broker's metadata yet
+        return null; // created, but not in this broker's metadata yet
+      }
+      throw e;
+    }
+  }
+
+  /** True once the leader of every partition answers ListOffsets for it. */
+  private static boolean servedByLeaders(Admin admin, Map<TopicPartition, OffsetSpec> partitions)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    try {
+      admin.listOffsets(partitions).all().get(30, TimeUnit.SECONDS);
+      return true;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RetriableException) {
+        return false; // NOT_LEADER_OR_FOLLOWER, LEADER_NOT_AVAILABLE, ...: not hosted yet
       }
       throw e;
     }
@@ -109,8 +149,10 @@ public final class TopicProvisioner {
         return List.of();
       }
       List<String> created = new ArrayList<>();
+      List<String> fresh = new ArrayList<>(); // created here or just now by another service
       var result = admin.createTopics(missing);
       for (var entry : result.values().entrySet()) {
+        fresh.add(entry.getKey());
         try {
           entry.getValue().get(30, TimeUnit.SECONDS);
           created.add(entry.getKey());
@@ -120,7 +162,7 @@ public final class TopicProvisioner {
           }
         }
       }
-      awaitLeaders(admin, created);
+      awaitLeaders(admin, fresh);
       log.info("created topics {}", created);
       return created;
     } catch (InterruptedException e) {

@@ -16,14 +16,18 @@ import dev.assistant.internal.v1.TokenDelta;
 import dev.assistant.internal.v1.TtsRequestRecord;
 import io.grpc.Status;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.Test;
 
 /** The transactional loop on a real broker, with a deterministic test handler. */
@@ -90,12 +94,23 @@ class StageWorkerIT {
     return new KafkaProducer<>(new KafkaSettings(config).idempotentProducer());
   }
 
-  private static void send(KafkaProducer<String, byte[]> p, String topic, String id, String text) {
-    p.send(
+  private static Future<RecordMetadata> send(
+      KafkaProducer<String, byte[]> p, String topic, String id, String text) {
+    return p.send(
         new ProducerRecord<>(
             topic,
             id,
             TtsRequestRecord.newBuilder().setRequestId(id).setText(text).build().toByteArray()));
+  }
+
+  /**
+   * Fails at once when an input was not written, instead of as missing outputs a minute later
+   * (flush() would wait out the producer's delivery timeout and report nothing).
+   */
+  private static void awaitWritten(List<Future<RecordMetadata>> sends) throws Exception {
+    for (Future<RecordMetadata> f : sends) {
+      f.get(30, TimeUnit.SECONDS);
+    }
   }
 
   /** Dedups by (request, seq) as consumers do, and returns the text per request. */
@@ -136,13 +151,14 @@ class StageWorkerIT {
         var p = producer(config);
         var reader = new TopicReader<>(config, t.audioOut(), StageOutput.parser())) {
       Map<String, String> expected = new HashMap<>();
+      List<Future<RecordMetadata>> sends = new ArrayList<>();
       for (int i = 0; i < 60; i++) {
         String id = "r" + i;
         String text = "hello " + i;
         expected.put(id, text);
-        send(p, t.ttsRequests(), id, text);
+        sends.add(send(p, t.ttsRequests(), id, text));
       }
-      p.flush();
+      awaitWritten(sends);
       List<StageOutput> out =
           reader.readUntil(
               l -> l.stream().filter(StageOutput::getLast).count() >= 60, Duration.ofSeconds(60));
@@ -161,12 +177,14 @@ class StageWorkerIT {
         var p = producer(config);
         var dlq = new TopicReader<>(config, t.dlq(), DeadLetter.parser());
         var reader = new TopicReader<>(config, t.audioOut(), StageOutput.parser())) {
-      p.send(
-          new ProducerRecord<>(t.ttsRequests(), "garbage", new byte[] {(byte) 0xff, 0x01, 0x02}));
-      send(p, t.ttsRequests(), "invalid", "bad");
-      send(p, t.ttsRequests(), "flaky", "flaky ok");
-      send(p, t.ttsRequests(), "after", "still alive");
-      p.flush();
+      awaitWritten(
+          List.of(
+              p.send(
+                  new ProducerRecord<>(
+                      t.ttsRequests(), "garbage", new byte[] {(byte) 0xff, 0x01, 0x02})),
+              send(p, t.ttsRequests(), "invalid", "bad"),
+              send(p, t.ttsRequests(), "flaky", "flaky ok"),
+              send(p, t.ttsRequests(), "after", "still alive")));
       List<DeadLetter> dead = dlq.readUntil(l -> l.size() >= 2, Duration.ofSeconds(60));
       assertEquals(2, dead.size());
       Map<String, DeadLetter> byId = new HashMap<>();
@@ -208,13 +226,14 @@ class StageWorkerIT {
     try (var p = producer(config);
         var reader = new TopicReader<>(config, t.audioOut(), StageOutput.parser())) {
       StageWorker<TtsRequestRecord> first = worker(config, new CharStreamHandler(15), "crashing");
+      List<Future<RecordMetadata>> sends = new ArrayList<>();
       for (int i = 0; i < 12; i++) {
         String id = "long" + i;
         String text = "a fairly long streamed answer number " + i;
         expected.put(id, text);
-        send(p, t.ttsRequests(), id, text);
+        sends.add(send(p, t.ttsRequests(), id, text));
       }
-      p.flush();
+      awaitWritten(sends);
       // Let some outputs commit, then die without committing the rest.
       reader.readUntil(l -> l.size() >= 40, Duration.ofSeconds(60));
       first.abort();
