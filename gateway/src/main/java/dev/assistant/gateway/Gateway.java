@@ -118,6 +118,7 @@ public final class Gateway implements AutoCloseable {
 
   @Override
   public void close() {
+    log.info("gateway {} stopping: open calls get up to 10 s to finish", id);
     health.enterTerminalState();
     if (server != null) {
       server.shutdown();
@@ -137,5 +138,6 @@ public final class Gateway implements AutoCloseable {
         log.warn("error closing {}", c, e);
       }
     }
+    log.info("gateway {} stopped", id);
   }
 }
