@@ -108,6 +108,9 @@ class ChaosIT {
                 "llm-1",
                 "llm-2"));
         reports.add(
+            inject(
+                stack, admin, topics, ledger, load, "restart llm-1 (SIGTERM, graceful)", "+llm-1"));
+        reports.add(
             inject(stack, admin, topics, ledger, load, "kill -9 the broker", LocalStack.BROKER));
         reports.add(
             inject(
@@ -147,7 +150,8 @@ class ChaosIT {
     List<Entry> open = ledger.entries().stream().filter(e -> !e.finished()).toList();
     long sentBefore = load.sent();
     // A worker stage: measure how long its partitions have no live owner.
-    String stage = names[0].replaceAll("-\\d+$", "");
+    List<String> instances = java.util.Arrays.stream(names).map(n -> n.replace("+", "")).toList();
+    String stage = instances.get(0).replaceAll("-\\d+$", "");
     String input =
         switch (stage) {
           case "stt" -> topics.audioChunks();
@@ -156,7 +160,7 @@ class ChaosIT {
           default -> null;
         };
     String group = stage + "-worker";
-    Set<String> dead = input == null ? Set.of() : Takeover.memberIds(admin, group, List.of(names));
+    Set<String> dead = input == null ? Set.of() : Takeover.memberIds(admin, group, instances);
     long t0 = System.nanoTime();
     CompletableFuture<Double> takeover =
         input == null

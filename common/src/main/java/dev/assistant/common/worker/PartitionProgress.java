@@ -2,6 +2,9 @@ package dev.assistant.common.worker;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Offsets of one partition that were fetched but not yet committed, in order. An offset becomes
@@ -14,6 +17,9 @@ final class PartitionProgress {
   static final class Entry {
     final long offset;
     volatile boolean done;
+
+    /** Records to write in the transaction that commits this offset (loop thread only). */
+    List<ProducerRecord<String, byte[]>> deferred = List.of();
 
     Entry(long offset) {
       this.offset = offset;
@@ -30,14 +36,19 @@ final class PartitionProgress {
   }
 
   /**
-   * Advances over the done prefix.
+   * Advances over the done prefix, handing the deferred records of each entry passed to {@code
+   * writer} (they must go into the transaction that commits the returned offset).
    *
    * @return the next offset to commit (last done + 1), or -1 when nothing new is committable
    */
-  long advance() {
+  long advance(Consumer<List<ProducerRecord<String, byte[]>>> writer) {
     long before = committable;
     while (!entries.isEmpty() && entries.peekFirst().done) {
-      committable = entries.pollFirst().offset + 1;
+      Entry e = entries.pollFirst();
+      if (!e.deferred.isEmpty()) {
+        writer.accept(e.deferred);
+      }
+      committable = e.offset + 1;
     }
     return committable != before ? committable : -1;
   }

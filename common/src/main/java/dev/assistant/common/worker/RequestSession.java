@@ -106,6 +106,11 @@ final class RequestSession implements StageContext {
 
   @Override
   public void emit(StageOutput.Builder output) {
+    sink.accept(stamp(output));
+  }
+
+  /** Numbers and times an output as {@link #emit} does, without sending it. */
+  StageOutput stamp(StageOutput.Builder output) {
     Instant now = Instant.now();
     output
         .setRequestId(requestId)
@@ -121,7 +126,7 @@ final class RequestSession implements StageContext {
     if (output.getLast()) {
       lastEmitted = true;
     }
-    sink.accept(output.build());
+    return output.build();
   }
 
   @Override

@@ -293,21 +293,32 @@ public final class StageWorker<I extends Message> implements AutoCloseable {
   private void drainEvents() {
     LoopEvent e;
     while ((e = events.poll()) != null) {
-      if (e instanceof LoopEvent.Output o) {
-        if (o.lease().revoked) {
-          continue;
-        }
+      apply(e);
+    }
+  }
+
+  private void apply(LoopEvent e) {
+    if (e instanceof LoopEvent.Output o) {
+      if (!o.lease().revoked) {
         send(o.record());
-      } else if (e instanceof LoopEvent.Finished f) {
-        for (PartitionProgress.Entry entry : f.entries()) {
-          entry.done = true;
+      }
+    } else if (e instanceof LoopEvent.Finished f) {
+      if (!f.deferred().isEmpty() && !f.session().lease.revoked) {
+        if (f.entries().isEmpty()) {
+          f.deferred().forEach(this::send);
+        } else {
+          // The last offset is the one whose commit covers every record of the request.
+          f.entries().get(f.entries().size() - 1).deferred = f.deferred();
         }
-        if (f.failed()) {
-          failedRequests.add(f.session().requestId);
-        }
-        if (f.closesSession() && sessions.get(f.session().requestId) == f.session()) {
-          sessions.remove(f.session().requestId);
-        }
+      }
+      for (PartitionProgress.Entry entry : f.entries()) {
+        entry.done = true;
+      }
+      if (f.failed()) {
+        failedRequests.add(f.session().requestId);
+      }
+      if (f.closesSession() && sessions.get(f.session().requestId) == f.session()) {
+        sessions.remove(f.session().requestId);
       }
     }
   }
@@ -337,7 +348,7 @@ public final class StageWorker<I extends Message> implements AutoCloseable {
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     progress.forEach(
         (tp, p) -> {
-          long next = p.advance();
+          long next = p.advance(passed -> passed.forEach(this::send));
           if (next >= 0) {
             offsets.put(tp, new OffsetAndMetadata(next));
           }
@@ -785,11 +796,6 @@ public final class StageWorker<I extends Message> implements AutoCloseable {
     if (record.value() != null) {
       dl.setValue(com.google.protobuf.ByteString.copyFrom(record.value()));
     }
-    post(
-        new LoopEvent.Output(
-            session.lease,
-            new ProducerRecord<>(
-                settings.dlqTopic(), session.requestId, dl.build().toByteArray())));
     if (!session.requestId.isEmpty() && !session.lastEmitted) {
       session.emit(errorOutput(code, reason)); // the event names the stage; no prefix here
     }
@@ -798,17 +804,31 @@ public final class StageWorker<I extends Message> implements AutoCloseable {
     } catch (RuntimeException e) {
       log.warn("discard failed for {}", session.requestId, e);
     }
-    finish(session, true, true);
+    // The dead letter is written in the transaction that commits the input's offset, not before:
+    // one committed without its offset would be written again by whichever worker replays the
+    // input, and dead letters carry no sequence number a reader could drop a repeat by.
+    LoopEvent.Finished done = finished(session, true, true);
+    done.deferred()
+        .add(
+            new ProducerRecord<>(settings.dlqTopic(), session.requestId, dl.build().toByteArray()));
+    post(done);
   }
 
   private void finish(RequestSession session, boolean failed, boolean closesSession) {
+    post(finished(session, failed, closesSession));
+  }
+
+  /** Marks the session's held records done; the loop commits their offsets with this event. */
+  private LoopEvent.Finished finished(
+      RequestSession session, boolean failed, boolean closesSession) {
     if (failed) {
       session.failed = true;
     }
     List<PartitionProgress.Entry> entries = new ArrayList<>(session.held);
     session.held.clear();
     session.lastEmitted = false;
-    post(new LoopEvent.Finished(session, entries, failed, closesSession || failed));
+    return new LoopEvent.Finished(
+        session, entries, failed, closesSession || failed, new ArrayList<>());
   }
 
   /** What handler threads tell the loop thread. */
@@ -816,11 +836,17 @@ public final class StageWorker<I extends Message> implements AutoCloseable {
     record Output(RequestSession.Lease lease, ProducerRecord<String, byte[]> record)
         implements LoopEvent {}
 
+    /**
+     * A request's records are done.
+     *
+     * @param deferred records to write in the transaction that commits these records' offsets
+     */
     record Finished(
         RequestSession session,
         List<PartitionProgress.Entry> entries,
         boolean failed,
-        boolean closesSession)
+        boolean closesSession,
+        List<ProducerRecord<String, byte[]>> deferred)
         implements LoopEvent {}
   }
 }
