@@ -11,6 +11,7 @@ import dev.assistant.internal.v1.AudioChunkRecord;
 import dev.assistant.internal.v1.StageOutput;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,6 +34,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * Scale-out of the speech stage, measured on real processes (not a test; run {@code
@@ -45,6 +47,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <p>Arguments: {@code [recordings=16] [seconds=5] [counts=1,2]}.
  */
 public final class SttScaleOutBench {
+  private static final int PARTITIONS = 8;
+
   private SttScaleOutBench() {}
 
   public static void main(String[] args) throws Exception {
@@ -97,7 +101,7 @@ public final class SttScaleOutBench {
     m.put("broker.port", Integer.toString(freePort()));
     m.put("broker.controller.port", Integer.toString(freePort()));
     m.put(StackService.STT.metricsPortKey(), Integer.toString(freePort()));
-    m.put("topics.partitions", "8");
+    m.put("topics.partitions", Integer.toString(PARTITIONS));
     m.put("stt.threads", "1");
     String classpath = System.getProperty("broker.classpath.file");
     if (classpath != null) {
@@ -107,11 +111,8 @@ public final class SttScaleOutBench {
     Topics topics = Topics.from(config);
     try (LocalStack stack = LocalStack.start(config, StackOptions.from(config, root))) {
       String bootstrap = stack.bootstrapServers();
-      warmUp(bootstrap, topics, wav, workers);
-      List<String> ids = new ArrayList<>();
-      for (int i = 0; i < recordings; i++) {
-        ids.add("scale-" + UUID.randomUUID());
-      }
+      warmUp(bootstrap, topics, wav);
+      List<String> ids = balancedIds(recordings, PARTITIONS);
       long t0 = System.nanoTime();
       send(bootstrap, topics, ids, wav);
       awaitFinalTranscripts(bootstrap, topics, new HashSet<>(ids));
@@ -128,13 +129,29 @@ public final class SttScaleOutBench {
     }
   }
 
-  /** One recording per worker first: model load and JIT are not what is measured. */
-  private static void warmUp(String bootstrap, Topics topics, byte[] wav, int workers)
-      throws Exception {
+  /**
+   * Request IDs spread evenly over the partitions (as Kafka's default partitioner places keys), so
+   * that every worker gets the same share: random IDs on few partitions would measure the luck of
+   * the draw, not the workers.
+   */
+  static List<String> balancedIds(int count, int partitions) {
+    int[] per = new int[partitions];
+    int quota = (count + partitions - 1) / partitions;
     List<String> ids = new ArrayList<>();
-    for (int i = 0; i < 2 * workers; i++) {
-      ids.add("warm-" + UUID.randomUUID());
+    while (ids.size() < count) {
+      String id = "scale-" + UUID.randomUUID();
+      int p = Utils.toPositive(Utils.murmur2(id.getBytes(StandardCharsets.UTF_8))) % partitions;
+      if (per[p] < quota) {
+        per[p]++;
+        ids.add(id);
+      }
     }
+    return ids;
+  }
+
+  /** One recording per worker first: model load and JIT are not what is measured. */
+  private static void warmUp(String bootstrap, Topics topics, byte[] wav) throws Exception {
+    List<String> ids = balancedIds(PARTITIONS, PARTITIONS); // every partition, so every worker
     send(bootstrap, topics, ids, wav);
     awaitFinalTranscripts(bootstrap, topics, new HashSet<>(ids));
   }
