@@ -53,6 +53,21 @@ class ChaosIT {
   private static final int PARTITIONS = 4;
   private static final double MAX_TAKEOVER_SECONDS = 25;
 
+  /**
+   * The faults, in order: a description, then the processes to SIGKILL ({@code +name}: restart
+   * gracefully with SIGTERM instead).
+   */
+  private static final String[][] FAULTS = {
+    {"kill -9 stt-1 (stt-2 runs on)", "stt-1"},
+    {"kill -9 llm-2 (llm-1 runs on)", "llm-2"},
+    {"kill -9 tts-1 (tts-2 runs on)", "tts-1"},
+    {"kill -9 llm-1 and llm-2 (no llm left)", "llm-1", "llm-2"},
+    {"restart llm-1 (SIGTERM, graceful)", "+llm-1"},
+    {"kill -9 the broker", LocalStack.BROKER},
+    {"restart gateway-1 (clients resume)", "+gateway-1"},
+    {"kill -9 gateway-2 (clients resume)", "gateway-2"},
+  };
+
   /** One injected fault and how the system came through it. */
   private record FaultReport(
       String fault,
@@ -99,45 +114,10 @@ class ChaosIT {
       try (LoadGenerator load = new LoadGenerator(channels, ledger, 24)) {
         load.start(RATE);
         Thread.sleep(10_000);
-        reports.add(
-            inject(stack, admin, topics, ledger, load, "kill -9 stt-1 (stt-2 runs on)", "stt-1"));
-        reports.add(
-            inject(stack, admin, topics, ledger, load, "kill -9 llm-2 (llm-1 runs on)", "llm-2"));
-        reports.add(
-            inject(stack, admin, topics, ledger, load, "kill -9 tts-1 (tts-2 runs on)", "tts-1"));
-        reports.add(
-            inject(
-                stack,
-                admin,
-                topics,
-                ledger,
-                load,
-                "kill -9 llm-1 and llm-2 (no llm left)",
-                "llm-1",
-                "llm-2"));
-        reports.add(
-            inject(
-                stack, admin, topics, ledger, load, "restart llm-1 (SIGTERM, graceful)", "+llm-1"));
-        reports.add(
-            inject(stack, admin, topics, ledger, load, "kill -9 the broker", LocalStack.BROKER));
-        reports.add(
-            inject(
-                stack,
-                admin,
-                topics,
-                ledger,
-                load,
-                "restart gateway-1 (clients resume)",
-                "+gateway-1"));
-        reports.add(
-            inject(
-                stack,
-                admin,
-                topics,
-                ledger,
-                load,
-                "kill -9 gateway-2 (clients resume)",
-                "gateway-2"));
+        for (String[] fault : FAULTS) {
+          String[] names = java.util.Arrays.copyOfRange(fault, 1, fault.length);
+          reports.add(inject(stack, admin, topics, ledger, load, fault[0], names));
+        }
         load.stopSending();
         boolean drained = load.awaitAllFinished(Duration.ofMinutes(3));
         sent = load.sent();

@@ -187,7 +187,7 @@ final class LoadGenerator implements AutoCloseable {
 
               @Override
               public void onCompleted() {
-                follow(ledger.open(id, kind), gateway + attempt);
+                follow(ledger.open(id, kind), gateway + attempt, id);
               }
             });
   }
@@ -196,8 +196,11 @@ final class LoadGenerator implements AutoCloseable {
     return Math.min(2000, 200L * (1L << Math.min(attempt, 4)));
   }
 
-  /** Reads a request's events from the last one received; resumes elsewhere if the call breaks. */
-  private void follow(Entry entry, int gateway) {
+  /**
+   * Reads a request's events from the last one received; resumes elsewhere if the call breaks.
+   * {@code ticket} names the request's place in the bounded load, freed once it has ended.
+   */
+  private void follow(Entry entry, int gateway, String ticket) {
     if (closed) {
       return;
     }
@@ -209,41 +212,33 @@ final class LoadGenerator implements AutoCloseable {
                 .setRequestId(entry.id)
                 .setFromSequence(entry.lastSequence() + 1)
                 .build(),
-            new Follower(entry, gateway));
+            new StreamObserver<>() {
+              @Override
+              public void onNext(Event e) {
+                entry.record(e);
+              }
+
+              @Override
+              public void onError(Throwable t) {
+                streamEnded(entry, gateway, ticket);
+              }
+
+              @Override
+              public void onCompleted() {
+                streamEnded(entry, gateway, ticket);
+              }
+            });
   }
 
-  private final class Follower implements StreamObserver<Event> {
-    private final Entry entry;
-    private final int gateway;
-
-    Follower(Entry entry, int gateway) {
-      this.entry = entry;
-      this.gateway = gateway;
-    }
-
-    @Override
-    public void onNext(Event e) {
-      entry.record(e);
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      ended();
-    }
-
-    @Override
-    public void onCompleted() {
-      ended();
-    }
-
-    private void ended() {
-      if (entry.finished()) {
-        release(entry.id);
-      } else {
-        int attempt = entry.streams();
-        scheduler.schedule(
-            () -> follow(entry, gateway + 1), backoff(attempt), TimeUnit.MILLISECONDS);
-      }
+  /** A stream of the request ended: done if it carried the terminal event, else resume. */
+  private void streamEnded(Entry entry, int gateway, String ticket) {
+    if (entry.finished()) {
+      release(ticket);
+    } else {
+      scheduler.schedule(
+          () -> follow(entry, gateway + 1, ticket),
+          backoff(entry.streams()),
+          TimeUnit.MILLISECONDS);
     }
   }
 
@@ -274,27 +269,17 @@ final class LoadGenerator implements AutoCloseable {
                       ledger.refused(Status.fromThrowable(t).getCode());
                       release(ticket);
                     } else {
-                      ended();
+                      streamEnded(entry, gateway, ticket);
                     }
                   }
 
                   @Override
                   public void onCompleted() {
-                    ended();
-                  }
-
-                  private void ended() {
-                    if (entry.finished()) {
+                    if (entry == null) {
+                      ledger.refused(Status.Code.UNKNOWN); // ended without saying anything
                       release(ticket);
                     } else {
-                      Entry e = entry;
-                      scheduler.schedule(
-                          () -> {
-                            released.add(ticket); // the Watch that follows releases by ID
-                            follow(e, gateway + 1);
-                          },
-                          backoff(e.streams()),
-                          TimeUnit.MILLISECONDS);
+                      streamEnded(entry, gateway, ticket);
                     }
                   }
                 });
