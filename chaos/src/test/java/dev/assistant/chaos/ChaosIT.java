@@ -102,7 +102,11 @@ class ChaosIT {
                 Map.<String, Object>of(
                     AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {
       List<ManagedChannel> channels = new ArrayList<>();
-      for (RunningInstance i : stack.instances()) {
+      // Index k-1 is gateway-k: the faults name gateways by instance.
+      for (RunningInstance i :
+          stack.instances().stream()
+              .sorted(java.util.Comparator.comparing(RunningInstance::name))
+              .toList()) {
         if (i.stage() == StackService.GATEWAY) {
           channels.add(
               NettyChannelBuilder.forAddress("127.0.0.1", i.grpcPort().getAsInt())
@@ -125,6 +129,10 @@ class ChaosIT {
         channels.forEach(ManagedChannel::shutdownNow);
         report(reports, ledger, sent, restarts);
         assertTrue(drained, ledger.unfinished() + " requests never reached a terminal event");
+        assertEquals(0, load.harnessErrors(), "the load generator itself failed (see stderr)");
+        assertTrue(
+            ledger.entries().stream().anyMatch(e -> e.streams() > 1),
+            "a killed gateway cut streams, and their clients resumed with Watch");
         for (FaultReport r : reports) {
           // Where another worker of the stage runs, it owns the partitions within seconds (the
           // session timeout), not after the 45 s a client's default session lasts.
@@ -153,6 +161,7 @@ class ChaosIT {
       String fault,
       String... names)
       throws Exception {
+    awaitRequestsInFlight(ledger, names);
     List<Entry> open = ledger.entries().stream().filter(e -> !e.finished()).toList();
     long sentBefore = load.sent();
     // A worker stage: measure how long its partitions have no live owner.
@@ -200,30 +209,56 @@ class ChaosIT {
         (int) (load.sent() - sentBefore));
   }
 
+  /**
+   * Waits until the fault will meet requests in flight: a few of them, and for a gateway, one whose
+   * client reads it from that gateway (so that the kill really cuts a stream).
+   */
+  private static void awaitRequestsInFlight(RequestLedger ledger, String... names)
+      throws InterruptedException {
+    int gateway = -1;
+    for (String n : names) {
+      if (n.replace("+", "").startsWith("gateway-")) {
+        gateway = Integer.parseInt(n.replaceAll("\\D", "")) - 1;
+      }
+    }
+    int onGateway = gateway;
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < end) {
+      List<Entry> open = ledger.entries().stream().filter(e -> !e.finished()).toList();
+      if (open.size() >= 3
+          && (onGateway < 0 || open.stream().anyMatch(e -> e.gateway == onGateway))) {
+        return;
+      }
+      Thread.sleep(20);
+    }
+  }
+
   private static void report(
       List<FaultReport> reports, RequestLedger ledger, long sent, Map<String, Integer> restarts) {
     StringBuilder b = new StringBuilder("\n=== chaos: faults under load ===\n");
     b.append(
         String.format(
             Locale.ROOT,
-            "%-42s %9s %13s %12s %24s%n",
+            "%-42s %9s %13s %12s %24s %6s%n",
             "fault",
             "in flight",
             "takeover (s)",
             "back up (s)",
-            "in-flight all ended (s)"));
+            "in-flight all ended (s)",
+            "sent"));
     for (FaultReport r : reports) {
       b.append(
           String.format(
               Locale.ROOT,
-              "%-42s %9d %13s %12.1f %24.1f%n",
+              "%-42s %9d %13s %12.1f %24.1f %6d%n",
               r.fault(),
               r.inFlight(),
               Double.isNaN(r.takeoverSeconds())
                   ? "-"
                   : String.format(Locale.ROOT, "%.1f", r.takeoverSeconds()),
               r.backSeconds(),
-              r.drainedSeconds()));
+              r.drainedSeconds(),
+              r.sentMeanwhile()));
     }
     Map<RequestLedger.Kind, Long> kinds =
         ledger.entries().stream()

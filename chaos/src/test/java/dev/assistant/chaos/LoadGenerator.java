@@ -58,6 +58,7 @@ final class LoadGenerator implements AutoCloseable {
   private final int maxOpen;
   private final Set<String> released = ConcurrentHashMap.newKeySet();
   private final AtomicLong counter = new AtomicLong();
+  private final AtomicLong harnessErrors = new AtomicLong();
   private final byte[] speech = TestInputs.pcm16(1.5, 7);
   private final byte[] truncatedPng = TestInputs.truncatedPng();
   private volatile ScheduledFuture<?> ticking;
@@ -119,13 +120,23 @@ final class LoadGenerator implements AutoCloseable {
         }
       }
     } catch (RuntimeException e) {
-      open.release();
-      throw e;
+      // Not rethrown: an exception would silently end the periodic task, and with it the load.
+      harnessErrors.incrementAndGet();
+      e.printStackTrace();
     }
   }
 
+  /** Exceptions in the load generator itself (a bug in the test, not in the system). */
+  long harnessErrors() {
+    return harnessErrors.get();
+  }
+
+  private int index(int gateway) {
+    return Math.floorMod(gateway, gateways.size());
+  }
+
   private AssistantGrpc.AssistantStub stub(int gateway) {
-    return AssistantGrpc.newStub(gateways.get(Math.floorMod(gateway, gateways.size())));
+    return AssistantGrpc.newStub(gateways.get(index(gateway)));
   }
 
   private static RequestOptions.Builder options() {
@@ -204,7 +215,7 @@ final class LoadGenerator implements AutoCloseable {
     if (closed) {
       return;
     }
-    entry.streamOpened();
+    entry.streamOpened(index(gateway));
     stub(gateway)
         .withDeadlineAfter(120, TimeUnit.SECONDS)
         .watch(
@@ -258,7 +269,7 @@ final class LoadGenerator implements AutoCloseable {
                   public void onNext(Event e) {
                     if (entry == null) {
                       entry = ledger.open(e.getRequestId(), Kind.CONVERSE);
-                      entry.streamOpened();
+                      entry.streamOpened(index(gateway));
                     }
                     entry.record(e);
                   }

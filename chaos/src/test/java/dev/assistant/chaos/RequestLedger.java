@@ -56,9 +56,13 @@ final class RequestLedger {
       }
     }
 
-    /** A new stream (call or Watch) starts reading this request. */
-    synchronized void streamOpened() {
+    /** The gateway (its index) whose stream reads this request now. */
+    volatile int gateway = -1;
+
+    /** A new stream (call or Watch) on a gateway starts reading this request. */
+    synchronized void streamOpened(int gatewayIndex) {
       streams++;
+      gateway = gatewayIndex;
     }
 
     synchronized long lastSequence() {
