@@ -30,6 +30,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -211,6 +212,14 @@ public final class StageWorker<I extends Message> implements AutoCloseable {
       failure = e;
       log.error(
           "{} worker fenced again and again; another instance runs with the ID {}; stopping",
+          stageLabel,
+          settings.instanceId());
+    } catch (FencedInstanceIdException e) {
+      failure = e;
+      log.error(
+          "{} worker stops: another process joined the group as {} (two processes must not share"
+              + " a worker.instance.id; the generated configs of run-local.sh carry the launcher's"
+              + " IDs: add workers with --scale, or give each its own ID)",
           stageLabel,
           settings.instanceId());
     } catch (Throwable e) {
