@@ -1,6 +1,5 @@
 package dev.assistant.chaos;
 
-import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.Map;
@@ -71,9 +70,5 @@ final class Takeover {
     Map<String, ConsumerGroupDescription> m =
         admin.describeConsumerGroups(Set.of(group)).all().get(10, TimeUnit.SECONDS);
     return m.get(group);
-  }
-
-  static Duration seconds(double s) {
-    return Duration.ofMillis(Math.round(s * 1000));
   }
 }

@@ -3,7 +3,6 @@ package dev.assistant.common.worker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.assistant.api.v1.Stage;
 import dev.assistant.common.config.Config;
 import dev.assistant.common.kafka.KafkaSettings;
 import dev.assistant.common.kafka.Topics;
@@ -12,9 +11,9 @@ import dev.assistant.common.testing.TopicReader;
 import dev.assistant.internal.v1.StageOutput;
 import dev.assistant.internal.v1.TtsRequestRecord;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -29,21 +28,8 @@ class StageWorkerFencingIT {
   void aFencedWorkerReplacesItsProducerAndLosesNothing() throws Exception {
     Config config = KafkaTestCluster.newConfig(Map.of("worker.flush.interval", "10ms"));
     Topics t = Topics.from(config);
-    WorkerSettings s =
-        WorkerSettings.from(
-            config.with("worker.instance.id", "fenced-worker"),
-            Stage.STAGE_TTS,
-            t.ttsRequests(),
-            t.audioOut(),
-            t.dlq(),
-            t.control());
     try (var w =
-            new StageWorker<>(
-                    s,
-                    new KafkaSettings(config),
-                    new StageWorkerIT.CharStreamHandler(5),
-                    id -> false)
-                .start();
+            StageWorkerIT.worker(config, new StageWorkerIT.CharStreamHandler(5), "fenced-worker");
         var p = new KafkaProducer<String, byte[]>(new KafkaSettings(config).idempotentProducer());
         var reader = new TopicReader<>(config, t.audioOut(), StageOutput.parser())) {
       send(p, t, "before", "first words");
@@ -62,33 +48,9 @@ class StageWorkerFencingIT {
           reader.readUntil(
               l -> l.stream().filter(StageOutput::getLast).count() >= 11, Duration.ofSeconds(90));
       assertTrue(w.isRunning(), "the worker is still running");
-      Map<String, Long> lastOutputs =
-          out.stream()
-              .filter(StageOutput::getLast)
-              .collect(Collectors.groupingBy(StageOutput::getRequestId, Collectors.counting()));
-      assertEquals(11, lastOutputs.size());
-      Map<String, String> texts =
-          out.stream()
-              .filter(o -> !o.getLast())
-              .collect(
-                  Collectors.groupingBy(
-                      StageOutput::getRequestId,
-                      Collectors.mapping(
-                          o -> o.getSeq() + ":" + o.getToken().getText(), Collectors.toSet())))
-              .entrySet()
-              .stream()
-              .collect(
-                  Collectors.toMap(
-                      Map.Entry::getKey,
-                      e ->
-                          e.getValue().stream()
-                              .sorted(
-                                  (a, b) ->
-                                      Integer.compare(
-                                          Integer.parseInt(a.split(":")[0]),
-                                          Integer.parseInt(b.split(":")[0])))
-                              .map(x -> x.substring(x.indexOf(':') + 1))
-                              .collect(Collectors.joining())));
+      Map<String, String> texts = StageWorkerIT.textPerRequest(out, new HashMap<>());
+      assertEquals(11, texts.size());
+      assertEquals("first words", texts.get("before"));
       for (int i = 0; i < 10; i++) {
         assertEquals("still answering " + i, texts.get("after" + i));
       }

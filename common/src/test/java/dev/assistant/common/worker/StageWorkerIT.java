@@ -76,7 +76,7 @@ class StageWorkerIT {
     }
   }
 
-  private static StageWorker<TtsRequestRecord> worker(
+  static StageWorker<TtsRequestRecord> worker(
       Config config, CharStreamHandler handler, String instance) {
     Topics t = Topics.from(config);
     WorkerSettings s =
@@ -114,8 +114,7 @@ class StageWorkerIT {
   }
 
   /** Dedups by (request, seq) as consumers do, and returns the text per request. */
-  private static Map<String, String> textPerRequest(
-      List<StageOutput> outputs, Map<String, Integer> dups) {
+  static Map<String, String> textPerRequest(List<StageOutput> outputs, Map<String, Integer> dups) {
     Map<String, TreeMap<Integer, StageOutput>> byRequest = new HashMap<>();
     for (StageOutput o : outputs) {
       StageOutput previous =
