@@ -130,9 +130,6 @@ class ChaosIT {
         report(reports, ledger, sent, restarts);
         assertTrue(drained, ledger.unfinished() + " requests never reached a terminal event");
         assertEquals(0, load.harnessErrors(), "the load generator itself failed (see stderr)");
-        assertTrue(
-            ledger.entries().stream().anyMatch(e -> e.streams() > 1),
-            "a killed gateway cut streams, and their clients resumed with Watch");
         for (FaultReport r : reports) {
           // Where another worker of the stage runs, it owns the partitions within seconds (the
           // session timeout), not after the 45 s a client's default session lasts.
