@@ -11,15 +11,23 @@ import dev.assistant.gateway.grpc.GatewaySettings;
 import dev.assistant.gateway.kafka.ReplyListener;
 import dev.assistant.gateway.kafka.RequestPublisher;
 import dev.assistant.gateway.kafka.StageLagMonitor;
+import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +49,9 @@ public final class Gateway implements AutoCloseable {
   private CoordinatorRunner coordinator;
   private StageLagMonitor lag;
   private Server server;
+  private Server localServer;
+  private ManagedChannel localChannel;
+  private final List<FrontEnd> frontEnds = new ArrayList<>();
 
   /**
    * @param config configuration
@@ -95,16 +106,35 @@ public final class Gateway implements AutoCloseable {
       admission =
           new Admission(settings.maxInflight(), java.util.Optional::empty, settings.retryAfter());
     }
+    ServerServiceDefinition api =
+        ServerInterceptors.intercept(
+            new AssistantService(id, publisher, replies, admission, settings),
+            new dev.assistant.gateway.grpc.CallMetricsInterceptor());
     server =
         serverBuilder
-            .addService(
-                io.grpc.ServerInterceptors.intercept(
-                    new AssistantService(id, publisher, replies, admission, settings),
-                    new dev.assistant.gateway.grpc.CallMetricsInterceptor()))
+            .addService(api)
             .addService(health.getHealthService())
             .addService(ProtoReflectionServiceV1.newInstance())
             .build()
             .start();
+    // The HTTP front ends are clients of this very service (same validation, admission, topics
+    // and metrics as gRPC callers), reached without a network hop.
+    String localName = "gateway-" + id + "-" + System.identityHashCode(this);
+    localServer =
+        InProcessServerBuilder.forName(localName)
+            .maxInboundMessageSize(Integer.MAX_VALUE)
+            .addService(api)
+            .build()
+            .start();
+    localChannel =
+        InProcessChannelBuilder.forName(localName).maxInboundMessageSize(Integer.MAX_VALUE).build();
+    for (FrontEnd.Factory factory : FrontEnd.Factory.all()) {
+      FrontEnd frontEnd = factory.start(config, localChannel);
+      if (frontEnd != null) {
+        frontEnds.add(frontEnd);
+        log.info("gateway {}: {}", id, frontEnd.describe());
+      }
+    }
     health.setStatus("", ServingStatus.SERVING);
     health.setStatus("assistant.api.v1.Assistant", ServingStatus.SERVING);
     log.info("gateway {} serving (reply topic {})", id, topics.repliesFor(id));
@@ -116,14 +146,37 @@ public final class Gateway implements AutoCloseable {
     return server.getPort();
   }
 
+  /** A channel to this gateway's own API that does not leave the process. */
+  public ManagedChannel localChannel() {
+    return localChannel;
+  }
+
+  /** The front ends started beside the gRPC server. */
+  public List<FrontEnd> frontEnds() {
+    return List.copyOf(frontEnds);
+  }
+
   @Override
   public void close() {
     log.info("gateway {} stopping: open calls get up to 10 s to finish", id);
     health.enterTerminalState();
+    for (FrontEnd frontEnd : frontEnds) {
+      try {
+        frontEnd.close();
+      } catch (Exception e) {
+        log.warn("error closing {}", frontEnd.describe(), e);
+      }
+    }
+    if (localChannel != null) {
+      localChannel.shutdownNow();
+    }
+    if (localServer != null) {
+      localServer.shutdownNow();
+    }
     if (server != null) {
       server.shutdown();
       try {
-        server.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+        server.awaitTermination(10, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
