@@ -15,6 +15,7 @@ import dev.assistant.common.worker.StageContext;
 import dev.assistant.common.worker.StageHandler;
 import dev.assistant.internal.v1.AudioChunkRecord;
 import dev.assistant.internal.v1.StageOutput;
+import dev.assistant.stt.backend.SpeechRequestException;
 import dev.assistant.stt.backend.SpeechTask;
 import dev.assistant.stt.backend.SpeechToText;
 import dev.assistant.stt.backend.TranscriptSegment;
@@ -125,7 +126,7 @@ public final class SttHandler implements StageHandler<AudioChunkRecord> {
               options,
               partial -> context.emit(output(partial, false)),
               context::isCancelled);
-    } catch (IllegalArgumentException e) {
+    } catch (SpeechRequestException e) {
       throw new InvalidInputException("speech options: " + e.getMessage(), e);
     }
     long nanos = System.nanoTime() - t0;

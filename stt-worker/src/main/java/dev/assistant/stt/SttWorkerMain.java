@@ -6,6 +6,7 @@ import dev.assistant.audio.AudioLimits;
 import dev.assistant.common.config.Config;
 import dev.assistant.common.kafka.Topics;
 import dev.assistant.common.worker.WorkerMain;
+import dev.assistant.stt.backend.TranscriptionException;
 import dev.assistant.stt.backend.WhisperJniSpeechToText;
 import dev.assistant.stt.backend.WhisperOptions;
 import java.io.IOException;
@@ -55,9 +56,17 @@ public final class SttWorkerMain {
         limits.maxInputBytes());
   }
 
-  public static void main(String[] args) throws IOException {
+  public static void main(String[] args) throws IOException, InterruptedException {
     Config config = Config.fromArgs(args);
     WhisperJniSpeechToText backend = WhisperJniSpeechToText.open(whisperOptions(config));
+    if (config.getBoolean("stt.warmup", true)) {
+      try {
+        backend.warmUp(); // before the loop starts, so the worker is not healthy before it
+      } catch (TranscriptionException e) {
+        backend.close();
+        throw new IOException("the model failed its warm-up transcription: " + e.getMessage(), e);
+      }
+    }
     SttHandler handler = handler(backend, config);
     int status =
         WorkerMain.run(

@@ -15,7 +15,10 @@ import dev.assistant.audio.WavWriter;
 import dev.assistant.common.worker.InvalidInputException;
 import dev.assistant.internal.v1.AudioChunkRecord;
 import dev.assistant.internal.v1.StageOutput;
+import dev.assistant.stt.backend.SpeechToText;
 import dev.assistant.stt.backend.TinyModels;
+import dev.assistant.stt.backend.Transcription;
+import dev.assistant.stt.backend.TranscriptionOptions;
 import dev.assistant.stt.backend.WhisperJniSpeechToText;
 import dev.assistant.stt.backend.WhisperOptions;
 import java.util.ArrayList;
@@ -185,6 +188,39 @@ class SttHandlerTest {
         assertThrows(
             InvalidInputException.class, () -> handler.handle(r, new RecordingContext("r8")));
     assertTrue(e.getMessage().startsWith("audio: MP3"), e.getMessage());
+  }
+
+  @Test
+  void aRecognizerFailureIsNotTheClientsInvalidArgument() {
+    SpeechToText broken =
+        new SpeechToText() {
+          @Override
+          public Transcription transcribe(
+              float[] samples,
+              TranscriptionOptions options,
+              java.util.function.Consumer<Transcription> partials,
+              java.util.function.BooleanSupplier cancelled) {
+            throw new IllegalArgumentException("bad segment [-1340, 0]");
+          }
+
+          @Override
+          public dev.assistant.stt.backend.GgmlModelInfo model() {
+            return stt.model();
+          }
+
+          @Override
+          public void close() {}
+        };
+    SttHandler h =
+        new SttHandler(
+            broken, new AudioDecoder(16_000, AudioLimits.DEFAULT), SttDefaults.NONE, 8L << 20);
+    AudioChunkRecord r = chunks("r20", wav(1), 1 << 20, RequestOptions.getDefaultInstance()).get(0);
+    // The worker retries this and then reports INTERNAL; only an InvalidInputException would make
+    // it the client's INVALID_ARGUMENT.
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> h.handle(r, new RecordingContext("r20")));
+    assertTrue(e.getMessage().contains("bad segment"), e.getMessage());
   }
 
   @Test

@@ -21,8 +21,13 @@ import java.util.Map;
  * inside {@code whisper_full}, and a file cut off before the tensors loads as an empty model. So
  * every field is checked here: header ranges, heads dividing the state, the 80 or 128 x 201 mel
  * filter bank, the vocabulary (count, token lengths, token 220 = {@code " "}), and every tensor's
- * name, shape, type and size against {@link WhisperTensorLayout}, up to the exact file size. Tensor
- * data is skipped, not read, so validating a 3 GB model takes milliseconds.
+ * name, shape, type and size against {@link WhisperTensorLayout}, up to the exact file size.
+ *
+ * <p>Tensor values are read too: a file with the right layout but NaN, infinite or absurdly large
+ * weights loads fine and then turns every transcription into garbage or negative timestamps while
+ * the worker looks healthy. F32 and F16 values must be finite and within the F16 range; the F16
+ * scales of quantized blocks must be finite. This reads the whole file once (about a second per
+ * gigabyte), a small price at start.
  *
  * <p>Stateless and thread-safe.
  */
@@ -228,7 +233,7 @@ public final class GgmlModelValidator {
         throw new InvalidModelException(
             where + ": tensor '" + name + "' is " + type + ", expected " + want);
       }
-      in.skip(type.bytes(spec.elements()), "data of tensor '" + name + "'");
+      checkValues(where, name, type, spec.elements(), in);
       seen++;
     }
     if (!expected.isEmpty()) {
@@ -241,6 +246,61 @@ public final class GgmlModelValidator {
               + "'");
     }
     return seen;
+  }
+
+  /** Largest finite F16 value: no trained Whisper weight comes near it. */
+  static final float MAX_WEIGHT = 65504f;
+
+  private static void checkValues(
+      String where, String name, GgmlType type, long elements, Reader in) throws IOException {
+    String what = "data of tensor '" + name + "'";
+    long bytes = type.bytes(elements);
+    if (in.position + bytes > in.size) {
+      in.skip(bytes, what); // reports the truncation
+    }
+    int step = type == GgmlType.F32 ? 4 : type == GgmlType.F16 ? 2 : type.blockBytes();
+    byte[] block = new byte[step];
+    for (long i = 0; i < bytes / step; i++) {
+      in.read(block, what);
+      if (type == GgmlType.F32) {
+        float v =
+            Float.intBitsToFloat(ByteBuffer.wrap(block).order(ByteOrder.LITTLE_ENDIAN).getInt());
+        if (!(Math.abs(v) <= MAX_WEIGHT)) {
+          throw badValue(where, name, i, String.valueOf(v));
+        }
+        continue;
+      }
+      for (int h = 0; h < type.scaleCount(); h++) {
+        if (nonFiniteHalf(block, 2 * h)) {
+          throw badValue(
+              where,
+              name,
+              i,
+              type == GgmlType.F16 ? "a non-finite F16" : "a non-finite block scale");
+        }
+      }
+    }
+  }
+
+  /** An F16 with all exponent bits set is infinite or NaN. */
+  private static boolean nonFiniteHalf(byte[] data, int offset) {
+    int bits = (data[offset] & 0xff) | (data[offset + 1] & 0xff) << 8;
+    return (bits & 0x7c00) == 0x7c00;
+  }
+
+  private static InvalidModelException badValue(
+      String where, String tensor, long index, String value) {
+    return new InvalidModelException(
+        where
+            + ": tensor '"
+            + tensor
+            + "' holds "
+            + value
+            + " at element block "
+            + index
+            + " (weights must be finite and within ±"
+            + (int) MAX_WEIGHT
+            + ")");
   }
 
   /** Trailing size-1 dimensions are equivalent (ggml pads shapes with ones). */
@@ -287,10 +347,14 @@ public final class GgmlModelValidator {
         throw new EOFException("at " + what);
       }
       byte[] out = new byte[n];
-      fill(n, what);
-      buffer.get(out);
-      position += n;
+      read(out, what);
       return out;
+    }
+
+    void read(byte[] out, String what) throws IOException {
+      fill(out.length, what);
+      buffer.get(out);
+      position += out.length;
     }
 
     void skip(long n, String what) throws IOException {

@@ -4,22 +4,37 @@ import java.util.Optional;
 
 /** ggml tensor element types that Whisper files use, with their on-disk block layout. */
 public enum GgmlType {
-  F32(0, 1, 4),
-  F16(1, 1, 2),
-  Q4_0(2, 32, 18),
-  Q4_1(3, 32, 20),
-  Q5_0(6, 32, 22),
-  Q5_1(7, 32, 24),
-  Q8_0(8, 32, 34);
+  F32(0, 1, 4, 0),
+  F16(1, 1, 2, 1),
+  Q4_0(2, 32, 18, 1),
+  Q4_1(3, 32, 20, 2),
+  Q5_0(6, 32, 22, 1),
+  Q5_1(7, 32, 24, 2),
+  Q8_0(8, 32, 34, 1);
 
   private final int id;
   private final int blockElements;
   private final int blockBytes;
+  private final int halfCount;
 
-  GgmlType(int id, int blockElements, int blockBytes) {
+  GgmlType(int id, int blockElements, int blockBytes, int halfCount) {
     this.id = id;
     this.blockElements = blockElements;
     this.blockBytes = blockBytes;
+    this.halfCount = halfCount;
+  }
+
+  /** Bytes of one block. */
+  public int blockBytes() {
+    return blockBytes;
+  }
+
+  /**
+   * F16 values at the start of each block: the value itself for F16, the scale (and minimum for the
+   * "_1" types) of quantized blocks.
+   */
+  public int scaleCount() {
+    return halfCount;
   }
 
   public int id() {

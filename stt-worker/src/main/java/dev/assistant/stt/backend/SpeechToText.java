@@ -21,7 +21,7 @@ public interface SpeechToText extends AutoCloseable {
    *     decoded; called on the calling thread
    * @param cancelled polled between decoding windows; when it turns true, decoding stops and the
    *     result is marked incomplete
-   * @throws IllegalArgumentException for input or options the model cannot handle
+   * @throws SpeechRequestException for input or options the model cannot handle
    * @throws TranscriptionException when the native recognizer reports an error
    */
   Transcription transcribe(

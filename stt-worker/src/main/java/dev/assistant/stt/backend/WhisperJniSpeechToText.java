@@ -108,6 +108,41 @@ public final class WhisperJniSpeechToText implements SpeechToText {
     }
   }
 
+  /**
+   * Runs one transcription of generated audio on every decoding state. whisper.cpp allocates a
+   * state's compute buffers on its first use and the JIT has not seen the Java side yet: without
+   * this the first requests of a fresh worker took five times as long as later ones. It also proves
+   * the model decodes at all before the worker reports healthy.
+   *
+   * @return how long it took
+   * @throws TranscriptionException when the model cannot decode (the worker must not start)
+   */
+  public java.time.Duration warmUp() throws TranscriptionException, InterruptedException {
+    long t0 = System.nanoTime();
+    float[] audio = WarmUpAudio.samples(2.0, SAMPLE_RATE);
+    TranscriptionOptions request = TranscriptionOptions.DEFAULT.withLanguage("en");
+    List<WhisperState> all = new ArrayList<>();
+    for (int i = 0; i < states.size(); i++) {
+      all.add(free.take()); // every state, so none is left cold
+    }
+    NativeWhisper.LOCK.readLock().lock();
+    try {
+      for (WhisperState state : all) {
+        Transcription t =
+            decodeWindows(state, audio, request, request.language(), p -> {}, () -> false);
+        if (!t.complete()) {
+          throw new TranscriptionException("warm-up transcription did not complete");
+        }
+      }
+    } finally {
+      NativeWhisper.LOCK.readLock().unlock();
+      free.addAll(all);
+    }
+    java.time.Duration took = java.time.Duration.ofNanos(System.nanoTime() - t0);
+    LOG.info("warmed up {} decoding states in {} ms", all.size(), took.toMillis());
+    return took;
+  }
+
   @Override
   public GgmlModelInfo model() {
     return model;
@@ -121,7 +156,7 @@ public final class WhisperJniSpeechToText implements SpeechToText {
       BooleanSupplier cancelled)
       throws TranscriptionException, InterruptedException {
     if (samples == null || samples.length == 0) {
-      throw new IllegalArgumentException("no audio samples");
+      throw new SpeechRequestException("no audio samples");
     }
     Optional<String> language = effectiveLanguage(request);
     WhisperState state = free.take();
@@ -141,16 +176,16 @@ public final class WhisperJniSpeechToText implements SpeechToText {
     if (model.multilingual()) {
       if (request.language().filter(l -> l.equals("yue")).isPresent()
           && model.hyperParameters().nVocab() < WhisperHyperParameters.VOCAB_V3) {
-        throw new IllegalArgumentException("language 'yue' needs a large-v3 model");
+        throw new SpeechRequestException("language 'yue' needs a large-v3 model");
       }
       return request.language();
     }
     if (request.language().filter(l -> !l.equals("en")).isPresent()) {
-      throw new IllegalArgumentException(
+      throw new SpeechRequestException(
           "the English-only model cannot transcribe '" + request.language().get() + "'");
     }
     if (request.task() == SpeechTask.TRANSLATE) {
-      throw new IllegalArgumentException("the English-only model cannot translate");
+      throw new SpeechRequestException("the English-only model cannot translate");
     }
     return Optional.of("en");
   }
@@ -199,12 +234,13 @@ public final class WhisperJniSpeechToText implements SpeechToText {
         }
       }
       for (int i = 0; i < keep; i++) {
-        long t0 = Math.min(jni.fullGetSegmentTimestamp0FromState(state, i) * 10, windowMillis);
-        long t1 = Math.min(jni.fullGetSegmentTimestamp1FromState(state, i) * 10, windowMillis);
-        String text = jni.fullGetSegmentTextFromState(state, i);
         segments.add(
-            new TranscriptSegment(
-                startMillis + t0, startMillis + Math.max(t0, t1), text == null ? "" : text));
+            TranscriptSegment.inWindow(
+                startMillis,
+                windowMillis,
+                jni.fullGetSegmentTimestamp0FromState(state, i) * 10,
+                jni.fullGetSegmentTimestamp1FromState(state, i) * 10,
+                jni.fullGetSegmentTextFromState(state, i)));
       }
       start += advance;
       double covered = start / (double) SAMPLE_RATE;

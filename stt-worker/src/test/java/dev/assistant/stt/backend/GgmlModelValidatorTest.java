@@ -113,6 +113,34 @@ class GgmlModelValidatorTest {
   }
 
   @Test
+  void rejectsNonFiniteF16Weight() throws IOException {
+    byte[] b = model();
+    int data = tensorData(b, "encoder.conv1.weight");
+    le(b).putShort(data + 2 * 7, (short) 0x7e00); // F16 NaN
+    assertRejected(b, "tensor 'encoder.conv1.weight' holds a non-finite F16 at element block 7");
+  }
+
+  @Test
+  void rejectsHugeAndInfiniteF32Weights() throws IOException {
+    byte[] huge = model();
+    le(huge).putFloat(tensorData(huge, "encoder.conv2.bias") + 4 * 3, 1e30f);
+    assertRejected(huge, "tensor 'encoder.conv2.bias' holds 1.0E30 at element block 3");
+    byte[] inf = model();
+    le(inf).putFloat(tensorData(inf, "encoder.conv2.bias"), Float.NEGATIVE_INFINITY);
+    assertRejected(inf, "holds -Infinity");
+  }
+
+  @Test
+  void acceptsTheLargestFiniteWeights() throws IOException {
+    byte[] b = model();
+    le(b).putFloat(tensorData(b, "encoder.conv2.bias"), -GgmlModelValidator.MAX_WEIGHT);
+    le(b).putShort(tensorData(b, "encoder.conv1.weight"), (short) 0x7bff); // largest finite F16
+    Path file = dir.resolve("edge.bin");
+    Files.write(file, b);
+    GgmlModelValidator.validate(file);
+  }
+
+  @Test
   void rejectsAbsurdTensorDimensionCount() throws IOException {
     byte[] b = model();
     le(b).putInt(tensorStart(b), 1000);
@@ -174,6 +202,13 @@ class GgmlModelValidatorTest {
       p += 4 + le(b).getInt(p);
     }
     return p;
+  }
+
+  /** Offset of the first value of the named tensor. */
+  private static int tensorData(byte[] b, String name) {
+    int p = tensorOffset(b, name);
+    int dims = le(b).getInt(p);
+    return p + 12 + 4 * dims + le(b).getInt(p + 4);
   }
 
   /** Offset of the header of the named tensor. */

@@ -103,13 +103,43 @@ class WhisperJniSpeechToTextTest {
   }
 
   @Test
+  void warmUpDecodesOnEveryStateAndLeavesThemAllFree() throws Exception {
+    try (WhisperJniSpeechToText stt =
+        WhisperJniSpeechToText.open(new WhisperOptions(TinyModels.english(), 1, 2, 0f, 10))) {
+      assertTrue(stt.warmUp().toNanos() > 0);
+      // Both states are back: two calls at once must not block.
+      java.util.concurrent.ExecutorService two =
+          java.util.concurrent.Executors.newFixedThreadPool(2);
+      try {
+        java.util.List<java.util.concurrent.Future<Transcription>> calls =
+            new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+          calls.add(
+              two.submit(
+                  () ->
+                      stt.transcribe(
+                          TinyModels.speechLike(1),
+                          TranscriptionOptions.DEFAULT,
+                          p -> {},
+                          () -> false)));
+        }
+        for (var call : calls) {
+          assertTrue(call.get(60, java.util.concurrent.TimeUnit.SECONDS).complete());
+        }
+      } finally {
+        two.shutdownNow();
+      }
+    }
+  }
+
+  @Test
   void englishOnlyModelRejectsOtherLanguagesBeforeNativeCode() throws Exception {
     try (WhisperJniSpeechToText en =
         WhisperJniSpeechToText.open(WhisperOptions.of(TinyModels.english()))) {
       assertFalse(en.model().multilingual());
       float[] audio = TinyModels.speechLike(1);
       assertThrows(
-          IllegalArgumentException.class,
+          SpeechRequestException.class,
           () ->
               en.transcribe(
                   audio, TranscriptionOptions.DEFAULT.withLanguage("de"), p -> {}, () -> false));
