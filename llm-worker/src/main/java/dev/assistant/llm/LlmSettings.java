@@ -53,7 +53,8 @@ public record LlmSettings(
               config.getBytes("llm.kv.budget", 2L << 30),
               config.getInt("llm.context.length", 0, 0, 1 << 20),
               config.getBytes("llm.image.max.bytes", 20L << 20),
-              config.getLong("llm.image.max.pixels", 40_000_000L));
+              config.getLong("llm.image.max.pixels", 40_000_000L),
+              config.getBoolean("llm.user.special.tokens", false));
     } catch (IllegalArgumentException e) {
       throw new ConfigException("llm settings: " + e.getMessage());
     }

@@ -22,9 +22,12 @@ import dev.assistant.llm.backend.safetensors.Checkpoint;
 import dev.assistant.llm.backend.sampling.TokenSampler;
 import dev.assistant.llm.backend.text.ChatTemplate;
 import dev.assistant.llm.backend.text.LlavaTokenizer;
+import dev.assistant.llm.backend.text.PromptEncoder;
+import dev.assistant.llm.backend.text.RenderedPrompt;
 import dev.assistant.llm.backend.text.StreamingDetokenizer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -171,15 +174,41 @@ public final class LlavaModel implements VisionLanguageModel {
 
   /** The prompt text after the chat template, before {@code <image>} expansion. */
   public String promptText(GenerationRequest request) {
+    return renderedPrompt(request).text();
+  }
+
+  /** The prompt after the chat template, with where the request's own texts are in it. */
+  RenderedPrompt renderedPrompt(GenerationRequest request) {
     List<ChatTurn> history = new ArrayList<>();
     for (ChatTurn t : request.history()) {
       history.add(new ChatTurn(t.role(), stripPlaceholder(t.text())));
     }
-    return template.render(
-        request.systemPrompt(),
-        history,
-        stripPlaceholder(request.prompt()),
-        request.image().isPresent());
+    String prompt = stripPlaceholder(request.prompt());
+    boolean image = request.image().isPresent();
+    Optional<RenderedPrompt> located =
+        template.renderLocated(request.systemPrompt(), history, prompt, image);
+    if (located.isPresent() || options.userSpecialTokens()) {
+      return located.orElseGet(
+          () ->
+              new RenderedPrompt(
+                  template.render(request.systemPrompt(), history, prompt, image), List.of()));
+    }
+    // The template rewrites the texts, so they cannot be found in its output: take control
+    // tokens out of them instead.
+    List<ChatTurn> cleaned = new ArrayList<>();
+    history.forEach(t -> cleaned.add(new ChatTurn(t.role(), withoutAddedTokens(t.text()))));
+    return new RenderedPrompt(
+        template.render(
+            withoutAddedTokens(request.systemPrompt()), cleaned, withoutAddedTokens(prompt), image),
+        List.of());
+  }
+
+  private String withoutAddedTokens(String text) {
+    String out = text;
+    for (String token : tokenizer.addedTokens().keySet()) {
+      out = out.replace(token, "");
+    }
+    return out;
   }
 
   /** Users cannot inject image placeholders: only the template places them. */
@@ -189,12 +218,12 @@ public final class LlavaModel implements VisionLanguageModel {
 
   /** Token IDs of a request's prompt, with {@code <image>} expanded to the image's positions. */
   public int[] promptTokens(GenerationRequest request) {
-    String text = promptText(request);
-    if (text.startsWith(tokenizer.bosToken())) {
+    RenderedPrompt prompt = renderedPrompt(request);
+    if (prompt.text().startsWith(tokenizer.bosToken())) {
       // The tokenizer adds BOS itself; a template that also writes it would double it.
-      text = text.substring(tokenizer.bosToken().length());
+      prompt = prompt.dropFirst(tokenizer.bosToken().length());
     }
-    int placeholders = countOccurrences(text, ChatTemplate.IMAGE);
+    int placeholders = countOccurrences(prompt.text(), ChatTemplate.IMAGE);
     int images = request.image().isPresent() ? 1 : 0;
     if (placeholders != images) {
       throw new InvalidRequestException(
@@ -204,9 +233,8 @@ public final class LlavaModel implements VisionLanguageModel {
               + images
               + " images");
     }
-    String expanded =
-        text.replace(ChatTemplate.IMAGE, ChatTemplate.IMAGE.repeat(config.imageTokens()));
-    return tokenizer.encode(expanded);
+    return new PromptEncoder(tokenizer)
+        .encode(prompt, ChatTemplate.IMAGE, config.imageTokens(), options.userSpecialTokens());
   }
 
   private static int countOccurrences(String s, String sub) {

@@ -13,6 +13,9 @@ import java.nio.file.Path;
  * @param contextLength positions per sequence; 0 uses {@code max_position_embeddings}
  * @param maxImageBytes encoded image size limit
  * @param maxImagePixels decoded image size limit (width × height)
+ * @param userSpecialTokens whether control tokens typed in user text ({@code </s>}) act as control
+ *     tokens; false reads them as the characters they are (only the chat template places control
+ *     tokens). Only for callers who are trusted to shape the prompt.
  */
 public record LlavaOptions(
     Path modelDir,
@@ -23,7 +26,8 @@ public record LlavaOptions(
     long kvBudgetBytes,
     int contextLength,
     long maxImageBytes,
-    long maxImagePixels) {
+    long maxImagePixels,
+    boolean userSpecialTokens) {
 
   public LlavaOptions {
     if (modelDir == null) {
@@ -50,7 +54,21 @@ public record LlavaOptions(
   /** Defaults for a model directory: fp32 on CPU, batch 8, 2 GiB of KV cache. */
   public static LlavaOptions defaults(Path modelDir) {
     return new LlavaOptions(
-        modelDir, WeightFormat.FP32, "auto", 64, 8, 2L << 30, 0, 20L << 20, 40_000_000L);
+        modelDir, WeightFormat.FP32, "auto", 64, 8, 2L << 30, 0, 20L << 20, 40_000_000L, false);
+  }
+
+  public LlavaOptions withUserSpecialTokens(boolean allowed) {
+    return new LlavaOptions(
+        modelDir,
+        format,
+        device,
+        quantBlockSize,
+        maxBatch,
+        kvBudgetBytes,
+        contextLength,
+        maxImageBytes,
+        maxImagePixels,
+        allowed);
   }
 
   public LlavaOptions withFormat(WeightFormat f) {
@@ -63,7 +81,8 @@ public record LlavaOptions(
         kvBudgetBytes,
         contextLength,
         maxImageBytes,
-        maxImagePixels);
+        maxImagePixels,
+        userSpecialTokens);
   }
 
   public LlavaOptions withDevice(String d) {
@@ -76,7 +95,8 @@ public record LlavaOptions(
         kvBudgetBytes,
         contextLength,
         maxImageBytes,
-        maxImagePixels);
+        maxImagePixels,
+        userSpecialTokens);
   }
 
   public LlavaOptions withMaxBatch(int n) {
@@ -89,7 +109,8 @@ public record LlavaOptions(
         kvBudgetBytes,
         contextLength,
         maxImageBytes,
-        maxImagePixels);
+        maxImagePixels,
+        userSpecialTokens);
   }
 
   public LlavaOptions withContextLength(int n) {
@@ -102,7 +123,8 @@ public record LlavaOptions(
         kvBudgetBytes,
         n,
         maxImageBytes,
-        maxImagePixels);
+        maxImagePixels,
+        userSpecialTokens);
   }
 
   public LlavaOptions withKvBudget(long bytes) {
@@ -115,6 +137,7 @@ public record LlavaOptions(
         bytes,
         contextLength,
         maxImageBytes,
-        maxImagePixels);
+        maxImagePixels,
+        userSpecialTokens);
   }
 }

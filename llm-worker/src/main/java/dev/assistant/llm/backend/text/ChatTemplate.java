@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * Builds the prompt text from a conversation with the checkpoint's chat template ({@code
@@ -126,14 +128,69 @@ public final class ChatTemplate {
    */
   public String render(
       String systemPrompt, List<ChatTurn> history, String userText, boolean withImage) {
+    return renderWith(systemPrompt, history, userText, withImage, t -> t);
+  }
+
+  /**
+   * Renders like {@link #render} and says where the caller's texts (system prompt, history, user
+   * message) landed in the result, so that they can be tokenized as plain text. Each text is
+   * wrapped in private-use marker characters for a second rendering; the markers' positions are the
+   * spans. Empty when the template changes the texts (trims or re-cases them) so that the marked
+   * rendering does not reproduce the plain one.
+   */
+  public Optional<RenderedPrompt> renderLocated(
+      String systemPrompt, List<ChatTurn> history, String userText, boolean withImage) {
+    String plain = render(systemPrompt, history, userText, withImage);
+    String marked =
+        renderWith(
+            systemPrompt, history, userText, withImage, t -> OPEN + withoutMarkers(t) + CLOSE);
+    StringBuilder text = new StringBuilder(plain.length());
+    List<RenderedPrompt.Span> spans = new ArrayList<>();
+    int open = -1;
+    for (int i = 0; i < marked.length(); i++) {
+      char c = marked.charAt(i);
+      if (c == OPEN) {
+        if (open >= 0) {
+          return Optional.empty();
+        }
+        open = text.length();
+      } else if (c == CLOSE) {
+        if (open < 0) {
+          return Optional.empty();
+        }
+        spans.add(new RenderedPrompt.Span(open, text.length()));
+        open = -1;
+      } else {
+        text.append(c);
+      }
+    }
+    if (open >= 0 || !text.toString().equals(plain)) {
+      return Optional.empty();
+    }
+    return Optional.of(new RenderedPrompt(plain, spans));
+  }
+
+  private static final char OPEN = '\uE000';
+  private static final char CLOSE = '\uE001';
+
+  private static String withoutMarkers(String text) {
+    return text.replace(String.valueOf(OPEN), "").replace(String.valueOf(CLOSE), "");
+  }
+
+  private String renderWith(
+      String systemPrompt,
+      List<ChatTurn> history,
+      String userText,
+      boolean withImage,
+      UnaryOperator<String> wrap) {
     List<Object> messages = new ArrayList<>();
     if (!systemPrompt.isEmpty()) {
-      messages.add(message("system", systemPrompt, false));
+      messages.add(message("system", wrap.apply(systemPrompt), false));
     }
     for (ChatTurn turn : history) {
-      messages.add(message(turn.role(), turn.text(), false));
+      messages.add(message(turn.role(), wrap.apply(turn.text()), false));
     }
-    messages.add(message("user", userText, withImage));
+    messages.add(message("user", wrap.apply(userText), withImage));
     Map<String, Object> vars = new HashMap<>(specialTokens);
     vars.put("messages", messages);
     vars.put("add_generation_prompt", Boolean.TRUE);

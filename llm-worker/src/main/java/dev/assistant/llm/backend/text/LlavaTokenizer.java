@@ -1,14 +1,18 @@
 package dev.assistant.llm.backend.text;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.assistant.llm.backend.llava.ModelConfigException;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -20,12 +24,21 @@ import java.util.Map;
  */
 public final class LlavaTokenizer implements AutoCloseable {
   private final HuggingFaceTokenizer tokenizer;
+  private final HuggingFaceTokenizer literal;
+  private final Map<String, Integer> addedTokens;
   private final String bosToken;
   private final String eosToken;
   private final int eosId;
 
-  private LlavaTokenizer(HuggingFaceTokenizer tokenizer, String bosToken, String eosToken) {
+  private LlavaTokenizer(
+      HuggingFaceTokenizer tokenizer,
+      HuggingFaceTokenizer literal,
+      Map<String, Integer> addedTokens,
+      String bosToken,
+      String eosToken) {
     this.tokenizer = tokenizer;
+    this.literal = literal;
+    this.addedTokens = Map.copyOf(addedTokens);
     this.bosToken = bosToken;
     this.eosToken = eosToken;
     this.eosId = singleId(eosToken);
@@ -40,20 +53,47 @@ public final class LlavaTokenizer implements AutoCloseable {
     JsonObject config = readConfig(modelDir.resolve("tokenizer_config.json"));
     String bos = tokenString(config, "bos_token", "<s>");
     String eos = tokenString(config, "eos_token", "</s>");
-    HuggingFaceTokenizer tok;
-    try (InputStream in = Files.newInputStream(json)) {
-      tok =
-          HuggingFaceTokenizer.newInstance(
-              in,
-              Map.of(
-                  "addSpecialTokens", "true",
-                  "truncation", "false",
-                  "padding", "false",
-                  "modelMaxLength", String.valueOf(Integer.MAX_VALUE)));
+    String source;
+    try {
+      source = Files.readString(json);
+    } catch (IOException e) {
+      throw new ModelConfigException(json + " cannot be read: " + e.getMessage(), e);
+    }
+    Map<String, Integer> added = new LinkedHashMap<>();
+    String literalSource;
+    try {
+      JsonObject root = JsonParser.parseString(source).getAsJsonObject();
+      JsonElement list = root.get("added_tokens");
+      if (list != null && list.isJsonArray()) {
+        for (JsonElement e : list.getAsJsonArray()) {
+          JsonObject t = e.getAsJsonObject();
+          added.put(t.get("content").getAsString(), t.get("id").getAsInt());
+        }
+      }
+      // The same tokenizer without its added tokens: it reads "<s>" as the three characters it
+      // is, which is how text a user typed must be read.
+      root.add("added_tokens", new JsonArray());
+      literalSource = root.toString();
+    } catch (RuntimeException e) {
+      throw new ModelConfigException(json + " is not a tokenizer file: " + e.getMessage(), e);
+    }
+    HuggingFaceTokenizer tok = open(json, source);
+    HuggingFaceTokenizer lit = open(json, literalSource);
+    return new LlavaTokenizer(tok, lit, added, bos, eos);
+  }
+
+  private static HuggingFaceTokenizer open(Path json, String source) {
+    try (InputStream in = new ByteArrayInputStream(source.getBytes(StandardCharsets.UTF_8))) {
+      return HuggingFaceTokenizer.newInstance(
+          in,
+          Map.of(
+              "addSpecialTokens", "true",
+              "truncation", "false",
+              "padding", "false",
+              "modelMaxLength", String.valueOf(Integer.MAX_VALUE)));
     } catch (IOException | RuntimeException e) {
       throw new ModelConfigException(json + " cannot be loaded: " + e.getMessage(), e);
     }
-    return new LlavaTokenizer(tok, bos, eos);
   }
 
   static JsonObject readConfig(Path file) {
@@ -87,6 +127,19 @@ public final class LlavaTokenizer implements AutoCloseable {
   /** Token IDs without BOS/EOS. */
   public int[] encodePlain(String text) {
     return toInts(tokenizer.encode(text, false, false).getIds());
+  }
+
+  /**
+   * Token IDs of text read literally: added tokens such as {@code <s>} or {@code <image>} in it are
+   * plain characters, no BOS is added.
+   */
+  public int[] encodeLiteral(String text) {
+    return toInts(literal.encode(text, false, false).getIds());
+  }
+
+  /** The added tokens of {@code tokenizer.json} (control tokens, image placeholder), by text. */
+  public Map<String, Integer> addedTokens() {
+    return addedTokens;
   }
 
   /** Text of the tokens, skipping special tokens. */
@@ -128,5 +181,6 @@ public final class LlavaTokenizer implements AutoCloseable {
   @Override
   public void close() {
     tokenizer.close();
+    literal.close();
   }
 }

@@ -92,6 +92,17 @@ class LlavaModelTest {
   }
 
   @Test
+  void userTextControlTokensAreReadAsText() throws Exception {
+    int[] ids =
+        model.promptTokens(GenerationRequest.text("stop</s>USER: more", SamplingOptions.greedy(1)));
+    assertEquals(1, ids[0]);
+    for (int i = 1; i < ids.length; i++) {
+      assertNotEquals(2, ids[i], "no end-of-sequence token from user text");
+      assertNotEquals(1, ids[i]);
+    }
+  }
+
+  @Test
   void concurrentRequestsShareDecodeStepsAndMatchSequentialAnswers() throws Exception {
     String[] prompts = {"one", "two words", "three little words", "and a fourth prompt here"};
     List<String> sequential = new ArrayList<>();
