@@ -140,7 +140,12 @@ final class LoadGenerator implements AutoCloseable {
   }
 
   private static RequestOptions.Builder options() {
-    return RequestOptions.newBuilder().setMaxTokens(MAX_TOKENS).setLanguage("en");
+    return RequestOptions.newBuilder().setMaxTokens(MAX_TOKENS);
+  }
+
+  /** Options of a request with speech: the recognizer's language is fixed, not detected. */
+  private static RequestOptions.Builder speechOptions() {
+    return options().setLanguage("en");
   }
 
   // --- Submit, then Watch ------------------------------------------------------------------------
@@ -149,7 +154,7 @@ final class LoadGenerator implements AutoCloseable {
     String id = "chaos-" + runId + "-" + n + "-" + kind.name().toLowerCase();
     AskRequest.Builder r =
         AskRequest.newBuilder().setRequestId(id).setPrompt("Question number " + n + ", please.");
-    RequestOptions.Builder options = options();
+    RequestOptions.Builder options = kind == Kind.SUBMIT_SPEECH ? speechOptions() : options();
     switch (kind) {
       case SUBMIT_SPEECH ->
           r.setAudio(
@@ -299,7 +304,7 @@ final class LoadGenerator implements AutoCloseable {
             .setHeader(
                 ConverseHeader.newBuilder()
                     .setPrompt("Spoken question " + n + ".")
-                    .setOptions(options())
+                    .setOptions(speechOptions())
                     .setAudioEncoding(AudioEncoding.AUDIO_ENCODING_PCM16)
                     .setSampleRate(TestInputs.RATE)
                     .setChannels(1))

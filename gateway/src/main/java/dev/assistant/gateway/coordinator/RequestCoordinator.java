@@ -190,7 +190,7 @@ final class RequestCoordinator implements Processor<String, byte[], String, Obje
                     .setDuplicate(true));
     if (request.getKind() == RequestKind.REQUEST_KIND_ASK) {
       CoordinatorState.Builder state = existing.toBuilder().setRoute(request.getReplyRoute());
-      replay(state.build(), 1);
+      replay(state.build(), 1, true);
       states.put(request.getRequestId(), state.build());
     } else {
       reply(request.getReplyRoute(), request.getRequestId(), notice.build());
@@ -443,17 +443,30 @@ final class RequestCoordinator implements Processor<String, byte[], String, Obje
     CoordinatorState state = existing.toBuilder().setRoute(route.getReplyRoute()).build();
     states.put(id, state);
     ack(route.getReplyRoute(), id, route.getCorrelationId(), state);
-    replay(state, Math.max(1, route.getFromSequence()));
+    replay(state, Math.max(1, route.getFromSequence()), false);
   }
 
-  private void replay(CoordinatorState state, long from) {
+  /**
+   * Sends the stored events from {@code from} on to the request's route.
+   *
+   * @param toRepeatedAsk the receiver asked again with the same ID: its Accepted says duplicate, as
+   *     the API promises (the stored event, and what Watch replays, keep the original)
+   */
+  private void replay(CoordinatorState state, long from, boolean toRepeatedAsk) {
     String id = state.getRequest().getRequestId();
     try (KeyValueIterator<String, byte[]> it =
         events.range(eventKey(id, from), eventKey(id, Long.MAX_VALUE))) {
       while (it.hasNext()) {
         KeyValue<String, byte[]> kv = it.next();
         try {
-          reply(state.getRoute(), id, Event.parseFrom(kv.value));
+          Event event = Event.parseFrom(kv.value);
+          if (toRepeatedAsk && event.hasAccepted()) {
+            event =
+                event.toBuilder()
+                    .setAccepted(event.getAccepted().toBuilder().setDuplicate(true))
+                    .build();
+          }
+          reply(state.getRoute(), id, event);
         } catch (InvalidProtocolBufferException e) {
           log.error("corrupt stored event {}", kv.key);
         }

@@ -168,6 +168,7 @@ public final class AssistantService extends AssistantGrpc.AssistantImplBase {
     if (!hasAudio && !streamedAudio && request.getPrompt().isBlank() && !request.hasImage()) {
       throw RequestValidator.invalid("request has no audio, prompt or image");
     }
+    validator.speechOptionsNeedAudio(request.getOptions(), hasAudio || streamedAudio);
   }
 
   /**
@@ -290,6 +291,7 @@ public final class AssistantService extends AssistantGrpc.AssistantImplBase {
       if (h.getNoAudio() && h.getPrompt().isBlank() && !h.hasImage()) {
         throw RequestValidator.invalid("request has no audio, prompt or image");
       }
+      validator.speechOptionsNeedAudio(h.getOptions(), !h.getNoAudio());
       if (!h.getNoAudio()) {
         validator.audioFormat(h.getAudioEncoding(), h.getSampleRate(), h.getChannels());
       }

@@ -162,6 +162,32 @@ public final class RequestValidator {
     }
   }
 
+  /**
+   * Recognizer options mean nothing without speech: refused rather than silently ignored, so a
+   * client that meant to send audio learns it did not.
+   */
+  public void speechOptionsNeedAudio(RequestOptions o, boolean hasAudio) {
+    if (hasAudio) {
+      return;
+    }
+    String field =
+        !o.getLanguage().isEmpty()
+            ? "options.language"
+            : o.getSpeechTask() != dev.assistant.api.v1.SpeechTask.SPEECH_TASK_UNSPECIFIED
+                ? "options.speech_task"
+                : !o.getInitialPrompt().isEmpty()
+                    ? "options.initial_prompt"
+                    : o.getBeamSize() != 0
+                        ? "options.beam_size"
+                        : o.getSttTemperature() != 0 ? "options.stt_temperature" : null;
+    if (field != null) {
+      throw invalid(
+          field
+              + ": applies to speech recognition, but the request has no audio"
+              + " (the spoken answer's language is options.speech_language)");
+    }
+  }
+
   public void options(RequestOptions o) {
     if (!o.getLanguage().isEmpty() && !LANGUAGE.matcher(o.getLanguage()).matches()) {
       throw invalid("options.language: '" + o.getLanguage() + "' is not a language code");
@@ -209,8 +235,15 @@ public final class RequestValidator {
     }
   }
 
-  private static void range(String field, double v, double min, double max) {
-    if (Double.isNaN(v) || v < min || v > max) {
+  private static void range(String field, long v, long min, long max) {
+    if (v < min || v > max) {
+      throw invalid(field + ": " + v + " is outside [" + min + ", " + max + "]");
+    }
+  }
+
+  /** Float fields print as the float they are (0.1, not 0.10000000149011612). */
+  private static void range(String field, float v, double min, double max) {
+    if (Float.isNaN(v) || v < min || v > max) {
       throw invalid(field + ": " + v + " is outside [" + fmt(min) + ", " + fmt(max) + "]");
     }
   }

@@ -318,6 +318,34 @@ class CoordinatorTopologyTest {
   }
 
   @Test
+  void askingAgainWithTheSameIdReplaysTheEventsMarkedDuplicate() throws Exception {
+    send(topics.requests(), "r12", request("r12").setPrompt("x"));
+    send(
+        topics.llmTokens(),
+        "r12",
+        output("r12", Stage.STAGE_LLM, 0).setToken(TokenDelta.newBuilder().setText("a")));
+    List<Event> first = events("gw1");
+    assertFalse(first.get(0).getAccepted().getDuplicate());
+    send(topics.requests(), "r12", request("r12").setPrompt("x").setReplyRoute("gw2"));
+    List<Event> again = events("gw2");
+    assertEquals(first.size(), again.size());
+    assertTrue(again.get(0).getAccepted().getDuplicate(), "the repeated Ask is told so");
+    assertEquals(
+        first.get(0).getAccepted().getAcceptedAt(), again.get(0).getAccepted().getAcceptedAt());
+    assertEquals(first.subList(1, first.size()), again.subList(1, again.size()));
+    // A later Watch from the start sees the stored, original Accepted.
+    send(
+        topics.routes(),
+        "r12",
+        RouteRecord.newBuilder()
+            .setRequestId("r12")
+            .setReplyRoute("gw3")
+            .setFromSequence(1)
+            .build());
+    assertFalse(events("gw3").get(0).getAccepted().getDuplicate());
+  }
+
+  @Test
   void watchReplaysStoredEventsToTheNewGateway() throws Exception {
     send(topics.requests(), "r6", request("r6").setPrompt("x"));
     send(

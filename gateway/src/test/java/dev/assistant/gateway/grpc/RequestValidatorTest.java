@@ -165,6 +165,47 @@ class RequestValidatorTest {
   }
 
   @Test
+  void numbersInReasonsPrintAsTheirFieldsType() {
+    assertEquals(
+        "options.max_tokens: -1 is outside [0, 256]",
+        reason(() -> v.options(RequestOptions.newBuilder().setMaxTokens(-1).build())));
+    assertEquals(
+        "options.output_sample_rate: 4000 is outside [8000, 48000]",
+        reason(() -> v.options(RequestOptions.newBuilder().setOutputSampleRate(4000).build())));
+    assertEquals(
+        "options.top_p: 1.1 is outside [0, 1]",
+        reason(() -> v.options(RequestOptions.newBuilder().setTopP(1.1f).build())));
+    assertEquals(
+        "options.speaking_rate: 0.1 is outside [0.25, 4]",
+        reason(() -> v.options(RequestOptions.newBuilder().setSpeakingRate(0.1f).build())));
+  }
+
+  @Test
+  void recognizerOptionsWithoutAudioAreRefused() {
+    assertDoesNotThrow(
+        () ->
+            v.speechOptionsNeedAudio(
+                RequestOptions.newBuilder().setLanguage("de").build(), /* hasAudio= */ true));
+    assertDoesNotThrow(
+        () ->
+            v.speechOptionsNeedAudio(
+                RequestOptions.newBuilder().setSpeechLanguage("de").setMaxTokens(5).build(),
+                false));
+    assertTrue(
+        reason(
+                () ->
+                    v.speechOptionsNeedAudio(
+                        RequestOptions.newBuilder().setLanguage("de").build(), false))
+            .startsWith("options.language: applies to speech recognition"));
+    assertTrue(
+        reason(
+                () ->
+                    v.speechOptionsNeedAudio(
+                        RequestOptions.newBuilder().setBeamSize(3).build(), false))
+            .startsWith("options.beam_size"));
+  }
+
+  @Test
   void requestIdsAndPromptsAreBounded() {
     assertDoesNotThrow(() -> v.requestId("batch-2026.11:23_x"));
     assertTrue(reason(() -> v.requestId("has space")).startsWith("request_id"));
