@@ -2,6 +2,7 @@ package dev.assistant.gateway;
 
 import dev.assistant.common.config.Config;
 import dev.assistant.common.metrics.MetricsServer;
+import dev.assistant.gateway.grpc.Limits;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.net.InetSocketAddress;
 
@@ -14,7 +15,11 @@ public final class GatewayMain {
     String host = config.getString("gateway.host", "0.0.0.0");
     int port = config.getInt("gateway.port", 50051, 0, 65535);
     int maxMessage =
-        (int) Math.min(Integer.MAX_VALUE, config.getBytes("gateway.max.message.bytes", 48L << 20));
+        (int)
+            Math.min(
+                Integer.MAX_VALUE,
+                config.getBytes(
+                    "gateway.max.message.bytes", Limits.from(config).transportMessageBytes()));
     MetricsServer metrics = MetricsServer.start(config.getInt("gateway.metrics.port", 9400));
     Gateway gateway =
         new Gateway(

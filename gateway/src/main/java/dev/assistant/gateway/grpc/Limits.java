@@ -14,6 +14,16 @@ public record Limits(
     int maxTokens,
     int historyTurns) {
 
+  /**
+   * The largest gRPC message the transport lets through. gRPC refuses a bigger one with a bare
+   * RESOURCE_EXHAUSTED before any interceptor or service sees it, so the transport limit sits well
+   * above the field limits: an image or audio up to four times its limit (alongside the other
+   * fields) still reaches the validator, which names the field and its limit.
+   */
+  public long transportMessageBytes() {
+    return 4 * (imageBytes + audioBytes + 4L * promptChars * (2 + historyTurns)) + (1L << 20);
+  }
+
   public static Limits from(Config config) {
     return new Limits(
         config.getInt("limits.prompt.chars", 8000, 1, 1_000_000),
