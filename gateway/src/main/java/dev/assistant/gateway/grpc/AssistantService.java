@@ -242,9 +242,11 @@ public final class AssistantService extends AssistantGrpc.AssistantImplBase {
 
     private volatile EventStream stream;
     private volatile Runnable release;
+    private java.util.concurrent.ScheduledFuture<?> idleTimer;
 
     ConverseCall(ServerCallStreamObserver<Event> observer) {
       this.observer = observer;
+      resetIdleTimer();
       // A bidi call's handlers must be set before converse() returns, not when the header comes.
       observer.setOnReadyHandler(
           () -> {
@@ -262,10 +264,41 @@ public final class AssistantService extends AssistantGrpc.AssistantImplBase {
           });
     }
 
+    /**
+     * A client that opens a Converse and then sends nothing, never ending it, would hold a call, an
+     * admission ticket and a half-assembled request forever. Until its end, every message restarts
+     * the clock; when it runs out the call fails and the request is cancelled.
+     */
+    private void resetIdleTimer() {
+      if (idleTimer != null) {
+        idleTimer.cancel(false);
+      }
+      Duration timeout = settings.converseIdleTimeout();
+      idleTimer = timers.schedule(this::idleTimeout, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private synchronized void idleTimeout() {
+      if (ended || failed) {
+        return;
+      }
+      fail(
+          Status.DEADLINE_EXCEEDED
+              .withDescription(
+                  "converse: nothing received for "
+                      + settings.converseIdleTimeout().toMillis()
+                      + " ms before end (gateway.converse.idle.timeout)")
+              .asRuntimeException());
+    }
+
     @Override
     public synchronized void onNext(ConverseRequest message) {
       if (failed) {
         return;
+      }
+      if (message.getPartCase() != ConverseRequest.PartCase.END) {
+        resetIdleTimer();
+      } else if (idleTimer != null) {
+        idleTimer.cancel(false);
       }
       try {
         switch (message.getPartCase()) {
@@ -415,6 +448,7 @@ public final class AssistantService extends AssistantGrpc.AssistantImplBase {
 
     @Override
     public synchronized void onError(Throwable t) {
+      idleTimer.cancel(false);
       // The client went away before sending end: without the rest of the audio the request
       // cannot be answered, so it is cancelled. After end it keeps running (resume with Watch).
       if (!ended) {

@@ -15,6 +15,7 @@ import java.time.Duration;
  * @param audioChunkBytes size of audio.chunks records
  * @param gapRepairAfter how long a gap in a call's event sequence may stay open before the events
  *     are re-read from the coordinator
+ * @param converseIdleTimeout how long a Converse call may send nothing before its end
  */
 public record GatewaySettings(
     Limits limits,
@@ -24,7 +25,8 @@ public record GatewaySettings(
     Duration maxRequestTime,
     int maxBufferedEvents,
     int audioChunkBytes,
-    Duration gapRepairAfter) {
+    Duration gapRepairAfter,
+    Duration converseIdleTimeout) {
 
   public static GatewaySettings from(Config config) {
     return new GatewaySettings(
@@ -35,6 +37,7 @@ public record GatewaySettings(
         config.getDuration("gateway.max.request.time", Duration.ofMinutes(30)),
         config.getInt("gateway.max.buffered.events", 10_000, 16, 10_000_000),
         (int) config.getBytes("gateway.audio.chunk.bytes", 256 * 1024),
-        config.getDuration("gateway.gap.repair.after", Duration.ofSeconds(1)));
+        config.getDuration("gateway.gap.repair.after", Duration.ofSeconds(1)),
+        config.getDuration("gateway.converse.idle.timeout", Duration.ofSeconds(30)));
   }
 }

@@ -50,6 +50,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
@@ -84,6 +85,7 @@ class PipelineIT {
             Map.of(
                 "worker.flush.interval", "10ms",
                 "gateway.admission.lag.enabled", "false",
+                "gateway.converse.idle.timeout", "2s",
                 "coordinator.state.dir",
                     System.getProperty("java.io.tmpdir") + "/pipeline-it-" + UUID.randomUUID()));
     topics = Topics.from(config);
@@ -278,6 +280,35 @@ class PipelineIT {
     assertTrue(
         got.stream().filter(e -> e.hasTranscript() && !e.getTranscript().getFinal()).count() >= 1,
         "partials stream before the final");
+  }
+
+  @Test
+  @Order(3)
+  void aConverseThatFallsSilentBeforeItsEndIsClosedAfterTheIdleTimeout() throws Exception {
+    EventCollector silentAfterHeader = new EventCollector();
+    StreamObserver<ConverseRequest> requests =
+        AssistantGrpc.newStub(channelA).converse(silentAfterHeader);
+    requests.onNext(
+        ConverseRequest.newBuilder()
+            .setHeader(
+                ConverseHeader.newBuilder()
+                    .setAudioEncoding(AudioEncoding.AUDIO_ENCODING_PCM16)
+                    .setSampleRate(16000)
+                    .setChannels(1))
+            .build());
+    requests.onNext(
+        ConverseRequest.newBuilder()
+            .setAudio(ConverseAudio.newBuilder().setData(ByteString.copyFrom(new byte[3200])))
+            .build());
+    EventCollector silentFromTheStart = new EventCollector();
+    AssistantGrpc.newStub(channelA).converse(silentFromTheStart);
+    for (EventCollector call : List.of(silentAfterHeader, silentFromTheStart)) {
+      ExecutionException e =
+          assertThrows(ExecutionException.class, () -> call.done.get(20, TimeUnit.SECONDS));
+      Status status = Status.fromThrowable(e.getCause());
+      assertEquals(Status.Code.DEADLINE_EXCEEDED, status.getCode(), status.toString());
+      assertTrue(status.getDescription().contains("gateway.converse.idle.timeout"));
+    }
   }
 
   @Test
