@@ -293,6 +293,11 @@ class ChaosIT {
         problems.isEmpty(),
         problems.size() + " requests went wrong:\n" + String.join("\n", problems));
     assertTrue(ledger.entries().size() > 50, "the load ran: " + ledger.entries().size());
+    java.util.concurrent.atomic.AtomicInteger door =
+        ledger.refusals().get(LoadGenerator.DOOR_REFUSAL);
+    assertTrue(
+        door != null && door.get() > 0,
+        "requests for a voice no worker has are refused at the door: " + ledger.refusals());
   }
 
   private static void checkTopics(String bootstrap, Topics topics, RequestLedger ledger) {

@@ -139,6 +139,9 @@ final class LoadGenerator implements AutoCloseable {
     return AssistantGrpc.newStub(gateways.get(index(gateway)));
   }
 
+  /** How the ledger counts submissions refused at the door, as they should be. */
+  static final String DOOR_REFUSAL = "INVALID_ARGUMENT(options.voice)";
+
   private static RequestOptions.Builder options() {
     return RequestOptions.newBuilder().setMaxTokens(MAX_TOKENS);
   }
@@ -195,6 +198,12 @@ final class LoadGenerator implements AutoCloseable {
                       () -> submit(id, kind, request, gateway, attempt + 1),
                       backoff(attempt),
                       TimeUnit.MILLISECONDS);
+                } else if (kind.refusedAtTheDoor()
+                    && code == Status.Code.INVALID_ARGUMENT
+                    && String.valueOf(Status.fromThrowable(t).getDescription())
+                        .startsWith("options.voice")) {
+                  ledger.refused(DOOR_REFUSAL);
+                  release(id);
                 } else {
                   ledger.refused(code);
                   release(id);

@@ -24,8 +24,14 @@ final class RequestLedger {
     INVALID_IMAGE,
     INVALID_VOICE;
 
+    /** Inputs only a worker can find wrong: dead-lettered once, ended with INVALID_ARGUMENT. */
     boolean invalid() {
-      return this == INVALID_AUDIO || this == INVALID_IMAGE || this == INVALID_VOICE;
+      return this == INVALID_AUDIO || this == INVALID_IMAGE;
+    }
+
+    /** Inputs the gateway refuses before anything is published (the catalog knows the voices). */
+    boolean refusedAtTheDoor() {
+      return this == INVALID_VOICE;
     }
   }
 
@@ -84,6 +90,9 @@ final class RequestLedger {
     /** Everything wrong with what the client received, or an empty list. */
     synchronized List<String> problems() {
       List<String> p = new ArrayList<>();
+      if (kind.refusedAtTheDoor()) {
+        p.add("accepted, although the gateway should have refused it at once");
+      }
       if (terminal == null) {
         p.add("no terminal event (last sequence " + lastSequence() + ")");
         return p;
@@ -120,7 +129,12 @@ final class RequestLedger {
 
   /** A call the system refused or broke before it told the request ID: a clear status, no id. */
   void refused(Status.Code code) {
-    refusals.computeIfAbsent(code.name(), k -> new AtomicInteger()).incrementAndGet();
+    refused(code.name());
+  }
+
+  /** A refusal under its own name (one the test expects, such as a bad option). */
+  void refused(String what) {
+    refusals.computeIfAbsent(what, k -> new AtomicInteger()).incrementAndGet();
   }
 
   Collection<Entry> entries() {

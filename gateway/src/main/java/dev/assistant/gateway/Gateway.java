@@ -1,5 +1,6 @@
 package dev.assistant.gateway;
 
+import dev.assistant.common.catalog.CatalogView;
 import dev.assistant.common.config.Config;
 import dev.assistant.common.kafka.KafkaSettings;
 import dev.assistant.common.kafka.TopicProvisioner;
@@ -7,6 +8,7 @@ import dev.assistant.common.kafka.Topics;
 import dev.assistant.gateway.coordinator.CoordinatorRunner;
 import dev.assistant.gateway.grpc.Admission;
 import dev.assistant.gateway.grpc.AssistantService;
+import dev.assistant.gateway.grpc.CatalogCheck;
 import dev.assistant.gateway.grpc.GatewaySettings;
 import dev.assistant.gateway.kafka.ReplyListener;
 import dev.assistant.gateway.kafka.RequestPublisher;
@@ -48,6 +50,7 @@ public final class Gateway implements AutoCloseable {
   private ReplyListener replies;
   private CoordinatorRunner coordinator;
   private StageLagMonitor lag;
+  private CatalogView catalog;
   private Server server;
   private Server localServer;
   private ManagedChannel localChannel;
@@ -90,6 +93,11 @@ public final class Gateway implements AutoCloseable {
       provisioner.ensureReplyTopic(admin, id);
     }
     publisher = new RequestPublisher(kafka, topics, id);
+    CatalogCheck catalogCheck = CatalogCheck.none();
+    if (config.getBoolean("gateway.catalog.enabled", true)) {
+      catalog = new CatalogView(kafka, topics.catalog()).start();
+      catalogCheck = new CatalogCheck(catalog::entries);
+    }
     replies = new ReplyListener(kafka, topics.repliesFor(id), id).start();
     if (config.getBoolean("gateway.coordinator.enabled", true)) {
       coordinator = new CoordinatorRunner(config, topics, id).start();
@@ -108,7 +116,7 @@ public final class Gateway implements AutoCloseable {
     }
     ServerServiceDefinition api =
         ServerInterceptors.intercept(
-            new AssistantService(id, publisher, replies, admission, settings),
+            new AssistantService(id, publisher, replies, admission, settings, catalogCheck),
             new dev.assistant.gateway.grpc.CallMetricsInterceptor());
     server =
         serverBuilder
@@ -182,7 +190,7 @@ public final class Gateway implements AutoCloseable {
       }
       server.shutdownNow();
     }
-    for (AutoCloseable c : new AutoCloseable[] {lag, coordinator, replies, publisher}) {
+    for (AutoCloseable c : new AutoCloseable[] {lag, catalog, coordinator, replies, publisher}) {
       try {
         if (c != null) {
           c.close();

@@ -10,6 +10,7 @@ import dev.assistant.api.v1.Usage;
 import dev.assistant.common.worker.InvalidInputException;
 import dev.assistant.common.worker.StageContext;
 import dev.assistant.common.worker.StageHandler;
+import dev.assistant.internal.v1.CatalogRecord;
 import dev.assistant.internal.v1.LlmRequestRecord;
 import dev.assistant.internal.v1.StageOutput;
 import dev.assistant.internal.v1.TokenDelta;
@@ -82,6 +83,13 @@ public final class LlmHandler implements StageHandler<LlmRequestRecord>, AutoClo
     return record.hasDeadline()
         ? Optional.of(Instant.ofEpochMilli(Timestamps.toMillis(record.getDeadline())))
         : Optional.empty();
+  }
+
+  @Override
+  public CatalogRecord.Builder catalog() {
+    return CatalogRecord.newBuilder()
+        .setModel(
+            settings.model().modelDir().toAbsolutePath().normalize().getFileName().toString());
   }
 
   @Override

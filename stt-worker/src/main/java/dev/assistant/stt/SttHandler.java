@@ -14,7 +14,9 @@ import dev.assistant.common.worker.InvalidInputException;
 import dev.assistant.common.worker.StageContext;
 import dev.assistant.common.worker.StageHandler;
 import dev.assistant.internal.v1.AudioChunkRecord;
+import dev.assistant.internal.v1.CatalogRecord;
 import dev.assistant.internal.v1.StageOutput;
+import dev.assistant.stt.backend.GgmlModelInfo;
 import dev.assistant.stt.backend.SpeechRequestException;
 import dev.assistant.stt.backend.SpeechTask;
 import dev.assistant.stt.backend.SpeechToText;
@@ -22,6 +24,8 @@ import dev.assistant.stt.backend.TranscriptSegment;
 import dev.assistant.stt.backend.Transcription;
 import dev.assistant.stt.backend.TranscriptionException;
 import dev.assistant.stt.backend.TranscriptionOptions;
+import dev.assistant.stt.backend.WhisperHyperParameters;
+import dev.assistant.stt.backend.WhisperLanguages;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
@@ -103,6 +107,24 @@ public final class SttHandler implements StageHandler<AudioChunkRecord> {
         assemblies.remove(id);
       }
     }
+  }
+
+  @Override
+  public CatalogRecord.Builder catalog() {
+    GgmlModelInfo model = recognizer.model();
+    String file = model.path().getFileName().toString();
+    return CatalogRecord.newBuilder()
+        .setModel(file.endsWith(".bin") ? file.substring(0, file.length() - 4) : file)
+        .addAllLanguages(
+            model.multilingual()
+                ? WhisperLanguages.CODES.stream()
+                    .filter(
+                        l ->
+                            !l.equals("yue")
+                                || model.hyperParameters().nVocab()
+                                    >= WhisperHyperParameters.VOCAB_V3)
+                    .toList()
+                : java.util.List.of("en"));
   }
 
   @Override

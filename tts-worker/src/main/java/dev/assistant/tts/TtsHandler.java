@@ -8,6 +8,8 @@ import dev.assistant.api.v1.Spectrogram;
 import dev.assistant.common.worker.InvalidInputException;
 import dev.assistant.common.worker.StageContext;
 import dev.assistant.common.worker.StageHandler;
+import dev.assistant.internal.v1.CatalogRecord;
+import dev.assistant.internal.v1.CatalogVoice;
 import dev.assistant.internal.v1.StageOutput;
 import dev.assistant.internal.v1.TtsRequestRecord;
 import dev.assistant.tts.audio.AudioOutputEncoder;
@@ -77,6 +79,19 @@ public final class TtsHandler implements StageHandler<TtsRequestRecord> {
     }
     return Optional.of(
         Instant.ofEpochSecond(record.getDeadline().getSeconds(), record.getDeadline().getNanos()));
+  }
+
+  @Override
+  public CatalogRecord.Builder catalog() {
+    CatalogRecord.Builder entry = CatalogRecord.newBuilder().setModel(tts.name());
+    for (VoiceInfo v : tts.voices()) {
+      entry.addVoices(
+          CatalogVoice.newBuilder()
+              .setName(v.name())
+              .setLanguage(v.language())
+              .setSpeakers(v.speakers()));
+    }
+    return entry;
   }
 
   @Override

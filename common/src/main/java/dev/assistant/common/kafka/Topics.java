@@ -20,6 +20,7 @@ public record Topics(
     String control,
     String routes,
     String dlq,
+    String catalog,
     String repliesPrefix,
     int partitions,
     short replicationFactor) {
@@ -42,6 +43,7 @@ public record Topics(
         name(config, prefix, "control"),
         name(config, prefix, "routes"),
         name(config, prefix, "dlq"),
+        name(config, prefix, "catalog"),
         prefix + config.getString("topics.replies.prefix", "replies."),
         config.getInt("topics.partitions", DEFAULT_PARTITIONS, 1, 10_000),
         (short) config.getInt("topics.replication.factor", 1, 1, 16));
@@ -69,11 +71,12 @@ public record Topics(
         results,
         control,
         routes,
-        dlq);
+        dlq,
+        catalog);
   }
 
-  /** Compacted topics: only the latest record per request matters. */
+  /** Compacted topics: only the latest record per key (request, or worker instance) matters. */
   public boolean isCompacted(String topic) {
-    return topic.equals(results) || topic.equals(control);
+    return topic.equals(results) || topic.equals(control) || topic.equals(catalog);
   }
 }

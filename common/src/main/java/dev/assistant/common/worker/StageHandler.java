@@ -2,6 +2,7 @@ package dev.assistant.common.worker;
 
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
+import dev.assistant.internal.v1.CatalogRecord;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -45,6 +46,15 @@ public interface StageHandler<I extends Message> {
    * @throws Exception anything else is retried with backoff, then dead-lettered
    */
   boolean handle(I record, StageContext context) throws Exception;
+
+  /**
+   * What this stage serves (model, languages, voices), announced on the catalog topic when the
+   * worker starts so that gateways can refuse what no worker could serve. The worker fills in the
+   * stage and its instance ID.
+   */
+  default CatalogRecord.Builder catalog() {
+    return CatalogRecord.newBuilder();
+  }
 
   /**
    * Forgets the state of a request whose processing was abandoned (dead-lettered, cancelled, or its

@@ -2,6 +2,7 @@ package dev.assistant.common.worker;
 
 import com.google.protobuf.Message;
 import dev.assistant.api.v1.Stage;
+import dev.assistant.common.catalog.CatalogPublisher;
 import dev.assistant.common.config.Config;
 import dev.assistant.common.kafka.KafkaSettings;
 import dev.assistant.common.kafka.TopicProvisioner;
@@ -66,10 +67,24 @@ public final class WorkerMain {
         new CancellationRegistry(kafka, topics.control(), Duration.ofHours(6)).start();
     StageWorker<I> worker =
         new StageWorker<>(settings, kafka, handler, cancellations::isCancelled).start();
+    CatalogPublisher catalog;
+    try {
+      catalog =
+          CatalogPublisher.publish(
+              kafka,
+              topics.catalog(),
+              handler.catalog().setStage(stage).setInstanceId(settings.instanceId()).build());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      worker.close();
+      closeAll(cancellations, metrics, resources);
+      return 1;
+    }
     Thread hook =
         new Thread(
             () -> {
               log.info("{} worker shutting down", name);
+              closeQuietly(catalog); // withdrawn first: gateways stop counting on this instance
               worker.close();
               closeAll(cancellations, metrics, resources);
             },

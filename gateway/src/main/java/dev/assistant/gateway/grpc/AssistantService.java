@@ -57,6 +57,7 @@ public final class AssistantService extends AssistantGrpc.AssistantImplBase {
   private final RequestValidator validator;
   private final Admission admission;
   private final GatewaySettings settings;
+  private final CatalogCheck catalog;
   private final ScheduledExecutorService timers =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -70,7 +71,9 @@ public final class AssistantService extends AssistantGrpc.AssistantImplBase {
       RequestPublisher publisher,
       ReplyListener replies,
       Admission admission,
-      GatewaySettings settings) {
+      GatewaySettings settings,
+      CatalogCheck catalog) {
+    this.catalog = catalog;
     this.gatewayId = gatewayId;
     this.publisher = publisher;
     this.replies = replies;
@@ -169,6 +172,7 @@ public final class AssistantService extends AssistantGrpc.AssistantImplBase {
       throw RequestValidator.invalid("request has no audio, prompt or image");
     }
     validator.speechOptionsNeedAudio(request.getOptions(), hasAudio || streamedAudio);
+    catalog.options(request.getOptions(), hasAudio || streamedAudio);
   }
 
   /**
@@ -325,6 +329,7 @@ public final class AssistantService extends AssistantGrpc.AssistantImplBase {
         throw RequestValidator.invalid("request has no audio, prompt or image");
       }
       validator.speechOptionsNeedAudio(h.getOptions(), !h.getNoAudio());
+      catalog.options(h.getOptions(), !h.getNoAudio());
       if (!h.getNoAudio()) {
         validator.audioFormat(h.getAudioEncoding(), h.getSampleRate(), h.getChannels());
       }

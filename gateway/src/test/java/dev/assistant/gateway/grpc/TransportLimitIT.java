@@ -29,7 +29,12 @@ class TransportLimitIT {
     // Validation comes before anything is published, so no Kafka is needed to reach it.
     AssistantService service =
         new AssistantService(
-            "gw", null, null, new Admission(10, Optional::empty, Duration.ofSeconds(1)), settings);
+            "gw",
+            null,
+            null,
+            new Admission(10, Optional::empty, Duration.ofSeconds(1)),
+            settings,
+            CatalogCheck.none());
     Server server =
         NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
             .maxInboundMessageSize((int) limits.transportMessageBytes())

@@ -1,6 +1,6 @@
 package dev.assistant.tts.backend;
 
-import java.util.Locale;
+import dev.assistant.common.language.LanguageTags;
 import java.util.Objects;
 
 /**
@@ -24,7 +24,7 @@ public record VoiceInfo(String name, String language, int sampleRate, int speake
     if (speakers < 1) {
       throw new IllegalArgumentException("voice " + name + ": speakers " + speakers);
     }
-    language = language.toLowerCase(Locale.ROOT).replace('_', '-');
+    language = LanguageTags.normalize(language);
   }
 
   /**
@@ -32,12 +32,6 @@ public record VoiceInfo(String name, String language, int sampleRate, int speake
    * language of this voice's tag ("en" matches "en-us") or the other way round.
    */
   public boolean speaks(String requested) {
-    String want = requested.toLowerCase(Locale.ROOT).replace('_', '-');
-    return language.equals(want) || base(language).equals(want) || language.equals(base(want));
-  }
-
-  private static String base(String tag) {
-    int dash = tag.indexOf('-');
-    return dash < 0 ? tag : tag.substring(0, dash);
+    return LanguageTags.matches(language, requested);
   }
 }
