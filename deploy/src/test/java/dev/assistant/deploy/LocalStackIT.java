@@ -2,6 +2,7 @@ package dev.assistant.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -81,12 +82,38 @@ class LocalStackIT {
       Event last = events.get(events.size() - 1);
       assertTrue(last.hasCompleted(), "last event: " + last);
       assertTrue(events.stream().anyMatch(Event::hasAnswer), "an answer came back");
+      // The workers announced what they serve: a voice none has is refused at once.
+      io.grpc.StatusRuntimeException refused =
+          assertThrows(
+              io.grpc.StatusRuntimeException.class,
+              () -> askWithVoice(Integer.parseInt(m.get(StackService.GRPC_PORT_KEY)), "no-such"));
+      assertEquals(io.grpc.Status.Code.INVALID_ARGUMENT, refused.getStatus().getCode());
+      assertTrue(
+          refused.getStatus().getDescription().startsWith("options.voice: no voice 'no-such'"),
+          refused.getStatus().getDescription());
       assertTrue(
           stack.restartCounts().values().stream().allMatch(n -> n == 0),
           () -> "nothing had to be restarted: " + stack.restartCounts());
     }
     try (var pids = Files.list(runDir.resolve("pids"))) {
       assertEquals(List.of(), pids.toList(), "every process stopped and its PID file removed");
+    }
+  }
+
+  private static void askWithVoice(int grpcPort, String voice) {
+    ManagedChannel channel =
+        NettyChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
+    try {
+      AssistantGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(30, TimeUnit.SECONDS)
+          .ask(
+              AskRequest.newBuilder()
+                  .setPrompt("Say hello.")
+                  .setOptions(RequestOptions.newBuilder().setMaxTokens(8).setVoice(voice))
+                  .build())
+          .forEachRemaining(e -> {});
+    } finally {
+      channel.shutdownNow();
     }
   }
 
