@@ -110,6 +110,7 @@ public final class AudioDecoder {
               + "-channel frames");
     }
     WavFormat format = new WavFormat(sampleRate, channels, 16, false);
+    sink.expect(data.length / frameBytes);
     feedInterleaved(data, 0, data.length / frameBytes, format, sink);
     return sink.finish(AudioContainer.PCM16);
   }
@@ -134,6 +135,7 @@ public final class AudioDecoder {
     WavFormat format = layout.format();
     MonoSink sink = new MonoSink(targetRate, limits);
     sink.format(format.sampleRate(), format.channels());
+    sink.expect(layout.frames());
     feedInterleaved(data, layout.dataOffset(), layout.frames(), format, sink);
     return sink.finish(AudioContainer.WAV);
   }
@@ -148,7 +150,7 @@ public final class AudioDecoder {
     for (int done = 0; done < frames; ) {
       int n = Math.min(BLOCK_FRAMES, frames - done);
       for (int i = 0; i < n * channels; i++, p += width) {
-        block[i] = Pcm.sampleAt(data, p, width, format.isFloat());
+        block[i] = Pcm.sampleAt(data, p, width, format.encoding());
       }
       sink.interleaved(block, 0, n);
       done += n;
@@ -168,6 +170,7 @@ public final class AudioDecoder {
         throw new InvalidAudioException("FLAC: unsupported sample width " + bits + " bits");
       }
       sink.format(info.getSampleRate(), info.getChannels());
+      sink.expect(info.getTotalSamples()); // 0 when the encoder did not know it
       float scale = (float) (1.0 / (1L << (bits - 1)));
       float[][] planes = new float[info.getChannels()][];
       int[] offsets = new int[info.getChannels()];
