@@ -205,27 +205,50 @@ public final class AudioDecoder {
     return sink.finish(AudioContainer.FLAC);
   }
 
+  /**
+   * Layer III through JLayer. A leading Xing/Info frame is not audio and is skipped; with a LAME
+   * tag the encoder delay plus the decoder delay are cut from the start and the padding from the
+   * end, so the output has exactly the source's samples at their original times.
+   */
   private DecodedAudio decodeMp3(byte[] data) throws InvalidAudioException {
     MonoSink sink = new MonoSink(targetRate, limits);
+    Mp3InfoFrame info = Mp3InfoFrame.find(data);
+    boolean gapless = info != null && info.gapless();
+    long skip = gapless ? info.skip() : 0;
+    long end = gapless ? skip + info.originalSamples() : Long.MAX_VALUE;
     Bitstream stream = new Bitstream(new ByteArrayInputStream(data));
     Decoder decoder = new Decoder();
     float[] block = new float[0];
     int frames = 0;
+    long position = 0; // decoded samples per channel since the first audio frame
     try {
       Header header;
+      if (info != null && (header = stream.readFrame()) != null) {
+        stream.closeFrame(); // the info frame itself
+      }
       while ((header = stream.readFrame()) != null) {
         SampleBuffer out = (SampleBuffer) decoder.decodeFrame(header, stream);
         int channels = decoder.getOutputChannels();
         sink.format(decoder.getOutputFrequency(), channels);
+        if (frames == 0 && info != null) {
+          sink.expect(
+              gapless ? info.originalSamples() : info.audioFrames() * info.samplesPerFrame());
+        }
         short[] pcm = out.getBuffer();
-        int samples = out.getBufferLength();
-        if (block.length < samples) {
-          block = new float[samples];
+        int n = out.getBufferLength() / channels;
+        int from = (int) Math.max(0, Math.min(n, skip - position));
+        int to = (int) Math.max(from, Math.min(n, end - position));
+        if (to > from) {
+          int samples = (to - from) * channels;
+          if (block.length < samples) {
+            block = new float[samples];
+          }
+          for (int i = 0, s = from * channels; i < samples; i++, s++) {
+            block[i] = pcm[s] / 32768f;
+          }
+          sink.interleaved(block, 0, to - from);
         }
-        for (int i = 0; i < samples; i++) {
-          block[i] = pcm[i] / 32768f;
-        }
-        sink.interleaved(block, 0, samples / channels);
+        position += n;
         stream.closeFrame();
         frames++;
       }

@@ -126,6 +126,13 @@ public final class Pcm {
         | (data[p + 3] << 24);
   }
 
+  static int readIntBe(byte[] data, int p) {
+    return ((data[p] & 0xff) << 24)
+        | ((data[p + 1] & 0xff) << 16)
+        | ((data[p + 2] & 0xff) << 8)
+        | (data[p + 3] & 0xff);
+  }
+
   static int readShortLe(byte[] data, int p) {
     return (data[p] & 0xff) | ((data[p + 1] & 0xff) << 8);
   }
