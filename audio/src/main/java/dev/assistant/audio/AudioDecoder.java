@@ -10,6 +10,7 @@ import com.jcraft.jorbis.DspState;
 import com.jcraft.jorbis.Info;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.Optional;
 import javazoom.jl.decoder.Bitstream;
 import javazoom.jl.decoder.BitstreamException;
 import javazoom.jl.decoder.Decoder;
@@ -23,13 +24,13 @@ import org.jflac.metadata.StreamInfo;
 import org.jflac.util.ByteData;
 
 /**
- * Decodes encoded audio (WAV, raw PCM16, FLAC, MP3, Ogg Vorbis) to mono float samples at one target
- * rate, down-mixing by averaging channels and resampling with {@link Resampler} while decoding, so
- * memory grows with the output only and stops at the configured duration limit.
+ * Decodes encoded audio (WAV, raw PCM16, FLAC, MP3, Ogg Vorbis, Ogg Opus) to mono float samples at
+ * one target rate, down-mixing by averaging channels and resampling with {@link Resampler} while
+ * decoding, so memory grows with the output only and stops at the configured duration limit.
  *
- * <p>FLAC, MP3 and Vorbis use pure-Java decoders (jflac, JLayer, JOrbis). Anything a decoder throws
- * on malformed input, including runtime exceptions from deep inside a library, becomes an {@link
- * InvalidAudioException} naming the format.
+ * <p>FLAC, MP3, Vorbis and Opus use pure-Java decoders (jflac, JLayer, JOrbis, Concentus). Anything
+ * a decoder throws on malformed input, including runtime exceptions from deep inside a library,
+ * becomes an {@link InvalidAudioException} naming the format.
  *
  * <p>Immutable and thread-safe.
  */
@@ -38,6 +39,7 @@ public final class AudioDecoder {
   public static final int WHISPER_RATE = 16_000;
 
   private static final int BLOCK_FRAMES = 8192;
+  private static final String ACCEPTED = "WAV, FLAC, MP3, Ogg Vorbis or Ogg Opus";
 
   private final int targetRate;
   private final AudioLimits limits;
@@ -59,12 +61,17 @@ public final class AudioDecoder {
     checkSize(data);
     AudioContainer actual = container;
     if (actual == null) {
+      Optional<String> refused = AudioContainer.unsupported(data);
+      if (refused.isPresent()) {
+        throw new InvalidAudioException(
+            refused.get() + " audio is not supported; send " + ACCEPTED);
+      }
       actual =
           AudioContainer.sniff(data)
               .orElseThrow(
                   () ->
                       new InvalidAudioException(
-                          "unrecognized audio format (expected WAV, FLAC, MP3 or Ogg Vorbis)"));
+                          "unrecognized audio format (expected " + ACCEPTED + ")"));
     }
     if (actual == AudioContainer.PCM16) {
       throw new InvalidAudioException("PCM16 needs a declared sample rate and channel count");
@@ -78,7 +85,11 @@ public final class AudioDecoder {
         case MP3:
           return decodeMp3(data);
         case OGG_VORBIS:
-          return decodeVorbis(data);
+        case OGG_OPUS:
+          // Either declared Ogg encoding: the codec is what the first packet says.
+          return OggOpusDecoder.isOpus(data)
+              ? OggOpusDecoder.decode(data, new MonoSink(targetRate, limits))
+              : decodeVorbis(data);
         default:
           throw new InvalidAudioException("unsupported audio format " + actual);
       }
@@ -320,7 +331,7 @@ public final class AudioDecoder {
         if (headers < 3) {
           if (info.synthesis_headerin(comment, packet) < 0) {
             throw new InvalidAudioException(
-                "Ogg: not a Vorbis stream (Opus and other codecs are not supported)");
+                "Ogg: neither a Vorbis nor an Opus stream (other codecs are not supported)");
           }
           if (++headers == 3) {
             sink.format(info.rate, info.channels);
