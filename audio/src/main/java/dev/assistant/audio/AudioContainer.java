@@ -13,7 +13,9 @@ public enum AudioContainer {
   /** MPEG-1/2/2.5 Layer III. */
   MP3,
   /** Vorbis in an Ogg container. */
-  OGG_VORBIS;
+  OGG_VORBIS,
+  /** Opus in an Ogg container (RFC 7845). */
+  OGG_OPUS;
 
   /**
    * Recognizes a container from its first bytes. Raw PCM has no signature and is never detected.
@@ -26,7 +28,7 @@ public enum AudioContainer {
       return Optional.of(FLAC);
     }
     if (data.length >= 4 && ascii(data, 0, "OggS")) {
-      return Optional.of(OGG_VORBIS);
+      return Optional.of(OggOpusDecoder.isOpus(data) ? OGG_OPUS : OGG_VORBIS);
     }
     if (data.length >= 3 && ascii(data, 0, "ID3")) {
       return Optional.of(MP3);
@@ -42,6 +44,24 @@ public enum AudioContainer {
         && (data[2] & 0xf0) != 0
         && (data[2] & 0x0c) != 0x0c) {
       return Optional.of(MP3);
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Names a container the decoder recognizes but does not read (WebM/Matroska, MP4/M4A), so that a
+   * refusal can say what was sent.
+   */
+  static Optional<String> unsupported(byte[] data) {
+    if (data.length >= 4
+        && (data[0] & 0xff) == 0x1a
+        && (data[1] & 0xff) == 0x45
+        && (data[2] & 0xff) == 0xdf
+        && (data[3] & 0xff) == 0xa3) {
+      return Optional.of("WebM/Matroska");
+    }
+    if (data.length >= 8 && ascii(data, 4, "ftyp")) {
+      return Optional.of("MP4/M4A (AAC)");
     }
     return Optional.empty();
   }

@@ -10,6 +10,7 @@ import com.jcraft.jorbis.DspState;
 import com.jcraft.jorbis.Info;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.Optional;
 import javazoom.jl.decoder.Bitstream;
 import javazoom.jl.decoder.BitstreamException;
 import javazoom.jl.decoder.Decoder;
@@ -23,13 +24,13 @@ import org.jflac.metadata.StreamInfo;
 import org.jflac.util.ByteData;
 
 /**
- * Decodes encoded audio (WAV, raw PCM16, FLAC, MP3, Ogg Vorbis) to mono float samples at one target
- * rate, down-mixing by averaging channels and resampling with {@link Resampler} while decoding, so
- * memory grows with the output only and stops at the configured duration limit.
+ * Decodes encoded audio (WAV, raw PCM16, FLAC, MP3, Ogg Vorbis, Ogg Opus) to mono float samples at
+ * one target rate, down-mixing by averaging channels and resampling with {@link Resampler} while
+ * decoding, so memory grows with the output only and stops at the configured duration limit.
  *
- * <p>FLAC, MP3 and Vorbis use pure-Java decoders (jflac, JLayer, JOrbis). Anything a decoder throws
- * on malformed input, including runtime exceptions from deep inside a library, becomes an {@link
- * InvalidAudioException} naming the format.
+ * <p>FLAC, MP3, Vorbis and Opus use pure-Java decoders (jflac, JLayer, JOrbis, Concentus). Anything
+ * a decoder throws on malformed input, including runtime exceptions from deep inside a library,
+ * becomes an {@link InvalidAudioException} naming the format.
  *
  * <p>Immutable and thread-safe.
  */
@@ -38,6 +39,7 @@ public final class AudioDecoder {
   public static final int WHISPER_RATE = 16_000;
 
   private static final int BLOCK_FRAMES = 8192;
+  private static final String ACCEPTED = "WAV, FLAC, MP3, Ogg Vorbis or Ogg Opus";
 
   private final int targetRate;
   private final AudioLimits limits;
@@ -59,12 +61,17 @@ public final class AudioDecoder {
     checkSize(data);
     AudioContainer actual = container;
     if (actual == null) {
+      Optional<String> refused = AudioContainer.unsupported(data);
+      if (refused.isPresent()) {
+        throw new InvalidAudioException(
+            refused.get() + " audio is not supported; send " + ACCEPTED);
+      }
       actual =
           AudioContainer.sniff(data)
               .orElseThrow(
                   () ->
                       new InvalidAudioException(
-                          "unrecognized audio format (expected WAV, FLAC, MP3 or Ogg Vorbis)"));
+                          "unrecognized audio format (expected " + ACCEPTED + ")"));
     }
     if (actual == AudioContainer.PCM16) {
       throw new InvalidAudioException("PCM16 needs a declared sample rate and channel count");
@@ -78,7 +85,11 @@ public final class AudioDecoder {
         case MP3:
           return decodeMp3(data);
         case OGG_VORBIS:
-          return decodeVorbis(data);
+        case OGG_OPUS:
+          // Either declared Ogg encoding: the codec is what the first packet says.
+          return OggOpusDecoder.isOpus(data)
+              ? OggOpusDecoder.decode(data, new MonoSink(targetRate, limits))
+              : decodeVorbis(data);
         default:
           throw new InvalidAudioException("unsupported audio format " + actual);
       }
@@ -110,6 +121,7 @@ public final class AudioDecoder {
               + "-channel frames");
     }
     WavFormat format = new WavFormat(sampleRate, channels, 16, false);
+    sink.expect(data.length / frameBytes);
     feedInterleaved(data, 0, data.length / frameBytes, format, sink);
     return sink.finish(AudioContainer.PCM16);
   }
@@ -134,6 +146,7 @@ public final class AudioDecoder {
     WavFormat format = layout.format();
     MonoSink sink = new MonoSink(targetRate, limits);
     sink.format(format.sampleRate(), format.channels());
+    sink.expect(layout.frames());
     feedInterleaved(data, layout.dataOffset(), layout.frames(), format, sink);
     return sink.finish(AudioContainer.WAV);
   }
@@ -148,7 +161,7 @@ public final class AudioDecoder {
     for (int done = 0; done < frames; ) {
       int n = Math.min(BLOCK_FRAMES, frames - done);
       for (int i = 0; i < n * channels; i++, p += width) {
-        block[i] = Pcm.sampleAt(data, p, width, format.isFloat());
+        block[i] = Pcm.sampleAt(data, p, width, format.encoding());
       }
       sink.interleaved(block, 0, n);
       done += n;
@@ -168,6 +181,7 @@ public final class AudioDecoder {
         throw new InvalidAudioException("FLAC: unsupported sample width " + bits + " bits");
       }
       sink.format(info.getSampleRate(), info.getChannels());
+      sink.expect(info.getTotalSamples()); // 0 when the encoder did not know it
       float scale = (float) (1.0 / (1L << (bits - 1)));
       float[][] planes = new float[info.getChannels()][];
       int[] offsets = new int[info.getChannels()];
@@ -202,27 +216,50 @@ public final class AudioDecoder {
     return sink.finish(AudioContainer.FLAC);
   }
 
+  /**
+   * Layer III through JLayer. A leading Xing/Info frame is not audio and is skipped; with a LAME
+   * tag the encoder delay plus the decoder delay are cut from the start and the padding from the
+   * end, so the output has exactly the source's samples at their original times.
+   */
   private DecodedAudio decodeMp3(byte[] data) throws InvalidAudioException {
     MonoSink sink = new MonoSink(targetRate, limits);
+    Mp3InfoFrame info = Mp3InfoFrame.find(data);
+    boolean gapless = info != null && info.gapless();
+    long skip = gapless ? info.skip() : 0;
+    long end = gapless ? skip + info.originalSamples() : Long.MAX_VALUE;
     Bitstream stream = new Bitstream(new ByteArrayInputStream(data));
     Decoder decoder = new Decoder();
     float[] block = new float[0];
     int frames = 0;
+    long position = 0; // decoded samples per channel since the first audio frame
     try {
       Header header;
+      if (info != null && (header = stream.readFrame()) != null) {
+        stream.closeFrame(); // the info frame itself
+      }
       while ((header = stream.readFrame()) != null) {
         SampleBuffer out = (SampleBuffer) decoder.decodeFrame(header, stream);
         int channels = decoder.getOutputChannels();
         sink.format(decoder.getOutputFrequency(), channels);
+        if (frames == 0 && info != null) {
+          sink.expect(
+              gapless ? info.originalSamples() : info.audioFrames() * info.samplesPerFrame());
+        }
         short[] pcm = out.getBuffer();
-        int samples = out.getBufferLength();
-        if (block.length < samples) {
-          block = new float[samples];
+        int n = out.getBufferLength() / channels;
+        int from = (int) Math.max(0, Math.min(n, skip - position));
+        int to = (int) Math.max(from, Math.min(n, end - position));
+        if (to > from) {
+          int samples = (to - from) * channels;
+          if (block.length < samples) {
+            block = new float[samples];
+          }
+          for (int i = 0, s = from * channels; i < samples; i++, s++) {
+            block[i] = pcm[s] / 32768f;
+          }
+          sink.interleaved(block, 0, to - from);
         }
-        for (int i = 0; i < samples; i++) {
-          block[i] = pcm[i] / 32768f;
-        }
-        sink.interleaved(block, 0, samples / channels);
+        position += n;
         stream.closeFrame();
         frames++;
       }
@@ -294,7 +331,7 @@ public final class AudioDecoder {
         if (headers < 3) {
           if (info.synthesis_headerin(comment, packet) < 0) {
             throw new InvalidAudioException(
-                "Ogg: not a Vorbis stream (Opus and other codecs are not supported)");
+                "Ogg: neither a Vorbis nor an Opus stream (other codecs are not supported)");
           }
           if (++headers == 3) {
             sink.format(info.rate, info.channels);

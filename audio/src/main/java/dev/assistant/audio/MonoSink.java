@@ -6,6 +6,13 @@ import java.util.Arrays;
  * Receives interleaved frames from a format decoder, down-mixes them to mono, resamples to the
  * target rate as they arrive and stores the result up to the duration limit. Memory therefore grows
  * with the output only, never with the decoder's native rate or channel count.
+ *
+ * <p>When the decoder knows the length in advance ({@link #expect}: a WAV data chunk, FLAC's
+ * STREAMINFO, an MP3 info frame, an Ogg stream's last granule position) the output array is
+ * allocated once at its final size and handed out as is, so a decode holds the input and one output
+ * and nothing more. Only when the length is unknown or the header was wrong does the array grow (by
+ * half) and get trimmed by one copy at the end. Samples are clamped to [-1, 1] (NaN becomes
+ * silence) both before the filter and after it, whose overshoot on full-scale edges can pass 1.
  */
 final class MonoSink {
   private final int targetRate;
@@ -14,9 +21,10 @@ final class MonoSink {
   private Resampler resampler;
   private int sourceRate;
   private int sourceChannels;
-  private float[] out = new float[16_384];
+  private float[] out = new float[0];
   private int size;
   private float[] mono = new float[0];
+  private float[] resampled = new float[0];
 
   MonoSink(int targetRate, AudioLimits limits) {
     this.targetRate = targetRate;
@@ -52,6 +60,18 @@ final class MonoSink {
     }
   }
 
+  /**
+   * Announces how many source frames will follow (per channel), so the output can be allocated
+   * once. A wrong figure costs a copy, never a sample; values of 0 or less mean unknown.
+   */
+  void expect(long sourceFrames) {
+    if (resampler == null || sourceFrames <= 0 || size > 0) {
+      return;
+    }
+    long samples = Math.min(maxOutputSamples, resampler.outputLength(sourceFrames));
+    out = new float[(int) samples];
+  }
+
   /** Adds {@code frames} interleaved frames of the declared channel count. */
   void interleaved(float[] data, int offset, int frames) throws InvalidAudioException {
     if (mono.length < frames) {
@@ -63,9 +83,9 @@ final class MonoSink {
       for (int c = 0; c < ch; c++) {
         s += data[p + c];
       }
-      mono[f] = finite(s / ch);
+      mono[f] = Pcm.clamp(s / ch);
     }
-    store(resampler.process(mono, 0, frames));
+    resample(frames);
   }
 
   /** Adds planar frames ({@code channels[c][offsets[c] + i]}). */
@@ -79,40 +99,54 @@ final class MonoSink {
       for (int c = 0; c < ch; c++) {
         s += channels[c][offsets[c] + f];
       }
-      mono[f] = finite(s / ch);
+      mono[f] = Pcm.clamp(s / ch);
     }
-    store(resampler.process(mono, 0, frames));
+    resample(frames);
   }
 
   DecodedAudio finish(AudioContainer container) throws InvalidAudioException {
     if (resampler == null) {
       throw new InvalidAudioException(container + ": no audio format found");
     }
-    store(resampler.finish());
+    ensureScratch(0);
+    store(resampler.finish(resampled, 0));
     if (size == 0) {
       throw new InvalidAudioException(container + ": the audio contains no samples");
     }
-    return new DecodedAudio(
-        Arrays.copyOf(out, size), targetRate, container, sourceRate, sourceChannels);
+    float[] samples = size == out.length ? out : Arrays.copyOf(out, size);
+    out = null;
+    return new DecodedAudio(samples, targetRate, container, sourceRate, sourceChannels);
   }
 
-  private void store(float[] block) throws InvalidAudioException {
-    if (size + (long) block.length > maxOutputSamples) {
+  private void resample(int frames) throws InvalidAudioException {
+    ensureScratch(frames);
+    store(resampler.process(mono, 0, frames, resampled, 0));
+  }
+
+  private void ensureScratch(int frames) {
+    int need = resampler.maxOutput(frames);
+    if (resampled.length < need) {
+      resampled = new float[need];
+    }
+  }
+
+  /** Appends the first {@code n} samples of the scratch block. */
+  private void store(int n) throws InvalidAudioException {
+    if (size + (long) n > maxOutputSamples) {
       throw new InvalidAudioException(
           "audio is longer than the limit of " + formatSeconds(limits.maxSeconds()) + " s");
     }
-    if (size + block.length > out.length) {
+    if (size + n > out.length) {
       long grown =
-          Math.max(size + (long) block.length, Math.min(maxOutputSamples, out.length * 2L));
+          Math.max(
+              size + (long) n,
+              Math.min(maxOutputSamples, Math.max(16_384, out.length + (long) out.length / 2)));
       out = Arrays.copyOf(out, (int) grown);
     }
-    System.arraycopy(block, 0, out, size, block.length);
-    size += block.length;
-  }
-
-  /** Non-finite samples (float WAV garbage) would poison the filter and the model's input. */
-  private static float finite(float v) {
-    return Float.isFinite(v) ? v : 0f;
+    for (int i = 0; i < n; i++) {
+      out[size + i] = Pcm.clamp(resampled[i]);
+    }
+    size += n;
   }
 
   private static String formatSeconds(double s) {

@@ -5,36 +5,32 @@ import java.util.Arrays;
 /**
  * Band-limited sample-rate conversion of mono float audio for any pair of integer rates.
  *
- * <p>A Kaiser-windowed sinc low-pass whose cutoff sits just below the lower of the two Nyquist
- * frequencies is evaluated at the exact rational position of every output sample ({@code in/out}
- * reduced by their GCD), so downsampling does not alias and the output does not drift. For ratios
- * with more than {@value #MAX_PHASES} distinct phases the phase is rounded to the nearest of
- * {@value #MAX_PHASES}, an error of well under -80 dB for audio.
+ * <p>A Kaiser-windowed sinc low-pass (≥ 100 dB stopband, see {@link ResamplingFilter}) is evaluated
+ * at the exact rational position of every output sample ({@code in/out} reduced by their GCD), so
+ * the output does not drift. Downsampling is flat to 0.9 of the output Nyquist frequency and
+ * attenuates everything above the output Nyquist frequency, so nothing folds back into the band;
+ * upsampling is flat to 0.95 of the input Nyquist frequency and removes the images above it.
  *
  * <p>Use it as a stream ({@link #process} for each block, then {@link #finish}) to convert long
  * audio in bounded memory, or call {@link #resample} for a whole buffer. The filter is zero-phase:
  * output sample {@code n} lies at input time {@code n * in / out}, and {@code finish} returns the
- * tail so that exactly {@code ceil(inputSamples * out / in)} samples come out in total.
+ * tail so that exactly {@code ceil(inputSamples * out / in)} samples come out in total. The
+ * array-filling variants ({@link #process(float[], int, int, float[], int)}) allocate nothing per
+ * block.
  *
  * <p>Not thread-safe: one instance per stream.
  */
 public final class Resampler {
-  /** Phases precomputed at most; finer ratios use the nearest phase. */
-  static final int MAX_PHASES = 1024;
-
-  private static final int ZERO_CROSSINGS = 20;
-  private static final double ROLLOFF = 0.9;
-  private static final double KAISER_BETA = 9.0;
-
   private final int inputRate;
   private final int outputRate;
   private final long up;
   private final long down;
-  private final int phases;
+  private final ResamplingFilter filter;
   private final int halfTaps;
-  private final float[][] filters;
 
-  private float[] buffer = new float[0];
+  /** Input still needed, with {@code halfTaps} zeros before the first sample. */
+  private float[] buffer;
+
   private int buffered;
   private long bufferStart;
   private long totalIn;
@@ -52,19 +48,16 @@ public final class Resampler {
     this.up = outputRate / g;
     this.down = inputRate / g;
     if (up == down) {
-      phases = 1;
+      filter = null;
       halfTaps = 0;
-      filters = null;
+      buffer = new float[0];
       return;
     }
-    double scale = Math.min(1.0, (double) up / down);
-    double cutoff = scale * ROLLOFF; // as a fraction of the input Nyquist frequency
-    this.halfTaps = (int) Math.ceil(ZERO_CROSSINGS / cutoff);
-    this.phases = (int) Math.min(up, MAX_PHASES);
-    this.filters = new float[phases][];
-    for (int p = 0; p < phases; p++) {
-      filters[p] = kernel((double) p / phases, cutoff, halfTaps);
-    }
+    this.filter = ResamplingFilter.get(inputRate, outputRate);
+    this.halfTaps = filter.halfTaps();
+    this.buffer = new float[4 * halfTaps + 8192];
+    this.buffered = halfTaps; // the silence before the first sample
+    this.bufferStart = -halfTaps;
   }
 
   /** Converts a whole buffer. */
@@ -73,11 +66,15 @@ public final class Resampler {
       return input.clone();
     }
     Resampler r = new Resampler(inputRate, outputRate);
-    float[] head = r.process(input, 0, input.length);
-    float[] tail = r.finish();
-    float[] out = Arrays.copyOf(head, head.length + tail.length);
-    System.arraycopy(tail, 0, out, head.length, tail.length);
-    return out;
+    float[] out = new float[(int) r.outputLength(input.length)];
+    int n = 0;
+    for (int p = 0; p < input.length; ) {
+      int block = Math.min(1 << 16, input.length - p);
+      n += r.process(input, p, block, out, n);
+      p += block;
+    }
+    n += r.finish(out, n);
+    return n == out.length ? out : Arrays.copyOf(out, n);
   }
 
   public int inputRate() {
@@ -93,80 +90,102 @@ public final class Resampler {
     return (inputSamples * up + down - 1) / down;
   }
 
+  /**
+   * Most samples one {@link #process(float[], int, int, float[], int)} call with {@code
+   * inputLength} samples, or one {@link #finish(float[], int)}, can write.
+   */
+  public int maxOutput(int inputLength) {
+    return (int) (((long) inputLength + halfTaps + 2) * up / down + 2);
+  }
+
   /** Feeds a block; returns the output samples that are now fully determined. */
   public float[] process(float[] input, int offset, int length) {
+    float[] out = new float[maxOutput(length)];
+    return Arrays.copyOf(out, process(input, offset, length, out, 0));
+  }
+
+  /**
+   * Feeds a block and writes the output samples that are now fully determined to {@code out} from
+   * {@code outOffset}, which must have room for {@link #maxOutput maxOutput(length)}.
+   *
+   * @return the number of samples written
+   */
+  public int process(float[] input, int offset, int length, float[] out, int outOffset) {
     if (finished) {
       throw new IllegalStateException("resampler already finished");
     }
-    if (filters == null) {
-      totalIn += length;
-      return Arrays.copyOfRange(input, offset, offset + length);
+    totalIn += length;
+    if (filter == null) {
+      System.arraycopy(input, offset, out, outOffset, length);
+      return length;
     }
     append(input, offset, length);
-    return drain(false);
+    return drain(Long.MAX_VALUE, out, outOffset);
   }
 
   /** Flushes the tail (the input is taken to be silent after its end). */
   public float[] finish() {
-    if (finished) {
-      return new float[0];
+    float[] out = new float[maxOutput(0)];
+    return Arrays.copyOf(out, finish(out, 0));
+  }
+
+  /**
+   * Flushes the tail into {@code out} from {@code outOffset}, which must have room for {@link
+   * #maxOutput maxOutput(0)}.
+   *
+   * @return the number of samples written
+   */
+  public int finish(float[] out, int outOffset) {
+    if (finished || filter == null) {
+      finished = true;
+      return 0;
     }
     finished = true;
-    return filters == null ? new float[0] : drain(true);
+    appendSilence(halfTaps + 2);
+    return drain(outputLength(totalIn), out, outOffset);
   }
 
   private void append(float[] input, int offset, int length) {
-    if (buffered + length > buffer.length) {
-      buffer = Arrays.copyOf(buffer, Math.max(buffered + length, buffer.length * 2));
-    }
+    ensureRoom(length);
     System.arraycopy(input, offset, buffer, buffered, length);
     buffered += length;
-    totalIn += length;
   }
 
-  private float[] drain(boolean flush) {
-    long end = flush ? outputLength(totalIn) : Long.MAX_VALUE;
-    // Output n needs inputs up to floor(n*down/up) + halfTaps.
-    // (one more input than that, because the phase may round up to the next input sample).
-    long available = totalIn - halfTaps - 1;
-    long lastComputable = flush ? end : available <= 0 ? 0 : (available * up + down - 1) / down;
-    long count = Math.max(0, Math.min(end, lastComputable) - nextOut);
-    float[] out = new float[(int) count];
+  private void appendSilence(int length) {
+    ensureRoom(length);
+    Arrays.fill(buffer, buffered, buffered + length, 0f);
+    buffered += length;
+  }
+
+  private void ensureRoom(int length) {
+    if (buffered + length > buffer.length) {
+      buffer =
+          Arrays.copyOf(buffer, Math.max(buffered + length, buffer.length + buffer.length / 2));
+    }
+  }
+
+  /** Computes every output whose taps are all in the buffer, up to (excluding) {@code end}. */
+  private int drain(long end, float[] out, int outOffset) {
+    long available = bufferStart + buffered; // absolute index one past the last buffered input
     int taps = 2 * halfTaps;
-    for (int i = 0; i < count; i++, nextOut++) {
+    int written = 0;
+    while (nextOut < end) {
       long pos = nextOut * down;
       long k0 = pos / up;
-      long rem = pos % up;
-      int phase = (int) ((rem * phases + up / 2) / up);
-      if (phase == phases) {
-        phase = 0;
-        k0++;
+      if (k0 + halfTaps >= available) {
+        break;
       }
-      float[] h = filters[phase];
-      long first = k0 - halfTaps + 1;
-      int b = (int) (first - bufferStart);
-      double acc = 0;
-      if (first >= 0 && first + taps <= totalIn) {
-        for (int t = 0; t < taps; t++) {
-          acc += h[t] * buffer[b + t];
-        }
-      } else {
-        for (int t = 0; t < taps; t++) {
-          long k = first + t;
-          if (k >= 0 && k < totalIn) {
-            acc += h[t] * buffer[b + t];
-          }
-        }
-      }
-      out[i] = (float) acc;
+      int start = (int) (k0 - halfTaps + 1 - bufferStart);
+      out[outOffset + written++] = filter.apply(pos % up, buffer, start, taps);
+      nextOut++;
     }
     compact();
-    return out;
+    return written;
   }
 
   /** Drops input no future output needs, keeping memory bounded on long streams. */
   private void compact() {
-    long keepFrom = Math.max(0, (nextOut * down) / up - halfTaps);
+    long keepFrom = (nextOut * down) / up - halfTaps + 1;
     int drop = (int) Math.min(buffered, Math.max(0, keepFrom - bufferStart));
     if (drop > 0) {
       System.arraycopy(buffer, drop, buffer, 0, buffered - drop);
@@ -175,51 +194,7 @@ public final class Resampler {
     }
   }
 
-  /**
-   * Taps for an output at fractional offset {@code frac} past input sample k0: tap t weights input
-   * k0 - halfTaps + 1 + t. Normalized to unit DC gain so levels are preserved exactly.
-   */
-  private static float[] kernel(double frac, double cutoff, int halfTaps) {
-    float[] h = new float[2 * halfTaps];
-    double sum = 0;
-    double[] tmp = new double[h.length];
-    for (int t = 0; t < h.length; t++) {
-      double x = (t - halfTaps + 1) - frac; // distance in input samples
-      double r = x / halfTaps;
-      double w = Math.abs(r) >= 1 ? 0 : bessel0(KAISER_BETA * Math.sqrt(1 - r * r));
-      tmp[t] = cutoff * sinc(cutoff * x) * w;
-      sum += tmp[t];
-    }
-    for (int t = 0; t < h.length; t++) {
-      h[t] = (float) (tmp[t] / sum);
-    }
-    return h;
-  }
-
-  private static double sinc(double x) {
-    if (Math.abs(x) < 1e-12) {
-      return 1;
-    }
-    double px = Math.PI * x;
-    return Math.sin(px) / px;
-  }
-
-  /** Modified Bessel function of the first kind, order 0 (power series). */
-  private static double bessel0(double x) {
-    double sum = 1;
-    double term = 1;
-    double half = x / 2;
-    for (int k = 1; k < 50; k++) {
-      term *= (half / k) * (half / k);
-      sum += term;
-      if (term < 1e-12 * sum) {
-        break;
-      }
-    }
-    return sum;
-  }
-
-  private static long gcd(long a, long b) {
+  static long gcd(long a, long b) {
     while (b != 0) {
       long t = a % b;
       a = b;

@@ -1,14 +1,12 @@
 package dev.assistant.audio;
 
 /**
- * Parses RIFF/WAVE files: integer PCM 8/16/24/32-bit, IEEE float 32/64-bit, plain or
- * WAVE_FORMAT_EXTENSIBLE headers, any channel count and sample rate. Unknown chunks are skipped; a
- * data chunk whose declared size runs past the end (streamed WAVs write 0 or 0xFFFFFFFF) is read to
- * the last whole frame. Stateless and thread-safe.
+ * Parses RIFF/WAVE files: integer PCM 8/16/24/32-bit, IEEE float 32/64-bit, G.711 µ-law and A-law
+ * (telephony, 8-bit), plain or WAVE_FORMAT_EXTENSIBLE headers, any channel count and sample rate.
+ * Unknown chunks are skipped; a data chunk whose declared size runs past the end (streamed WAVs
+ * write 0 or 0xFFFFFFFF) is read to the last whole frame. Stateless and thread-safe.
  */
 public final class WavReader {
-  private static final int FORMAT_PCM = 1;
-  private static final int FORMAT_FLOAT = 3;
   private static final int FORMAT_EXTENSIBLE = 0xfffe;
 
   private WavReader() {}
@@ -76,9 +74,15 @@ public final class WavReader {
       }
       tag = Pcm.readShortLe(wav, p + 24); // first two bytes of the sub-format GUID
     }
-    if (tag != FORMAT_PCM && tag != FORMAT_FLOAT) {
+    WavFormat.Encoding encoding = null;
+    for (WavFormat.Encoding e : WavFormat.Encoding.values()) {
+      if (e.tag() == tag) {
+        encoding = e;
+      }
+    }
+    if (encoding == null) {
       throw new InvalidAudioException(
-          "WAV: unsupported encoding tag " + tag + " (only PCM and IEEE float)");
+          "WAV: unsupported encoding tag " + tag + " (only PCM, IEEE float, µ-law and A-law)");
     }
     if (channels < 1 || channels > 32) {
       throw new InvalidAudioException("WAV: unsupported channel count " + channels);
@@ -86,14 +90,17 @@ public final class WavReader {
     if (rate < 1000 || rate > 768_000) {
       throw new InvalidAudioException("WAV: unsupported sample rate " + rate + " Hz");
     }
-    boolean isFloat = tag == FORMAT_FLOAT;
     boolean supported =
-        isFloat ? bits == 32 || bits == 64 : bits == 8 || bits == 16 || bits == 24 || bits == 32;
+        switch (encoding) {
+          case FLOAT -> bits == 32 || bits == 64;
+          case PCM -> bits == 8 || bits == 16 || bits == 24 || bits == 32;
+          case A_LAW, MU_LAW -> bits == 8;
+        };
     if (!supported) {
       throw new InvalidAudioException(
-          "WAV: unsupported " + (isFloat ? "float" : "PCM") + " sample width " + bits + " bits");
+          "WAV: unsupported " + encoding + " sample width " + bits + " bits");
     }
-    WavFormat format = new WavFormat((int) rate, channels, bits, isFloat);
+    WavFormat format = new WavFormat((int) rate, channels, bits, encoding);
     if (blockAlign != format.bytesPerFrame()) {
       throw new InvalidAudioException(
           "WAV: block align "

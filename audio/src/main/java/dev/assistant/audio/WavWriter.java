@@ -30,8 +30,8 @@ public final class WavWriter {
   }
 
   /**
-   * The 44-byte header for {@code dataBytes} bytes of samples in {@code format} (integer formats
-   * use tag 1, float formats tag 3).
+   * The 44-byte header for {@code dataBytes} bytes of samples in {@code format} (its encoding gives
+   * the format tag).
    */
   public static byte[] header(long dataBytes, WavFormat format) {
     if (dataBytes < 0 || dataBytes > 0xffff_ffffL - 36) {
@@ -43,7 +43,7 @@ public final class WavWriter {
     ascii(h, 8, "WAVE");
     ascii(h, 12, "fmt ");
     intLe(h, 16, 16);
-    shortLe(h, 20, format.isFloat() ? 3 : 1);
+    shortLe(h, 20, format.encoding().tag());
     shortLe(h, 22, format.channels());
     intLe(h, 24, format.sampleRate());
     intLe(h, 28, format.sampleRate() * format.bytesPerFrame());

@@ -1,5 +1,6 @@
 package dev.assistant.stt;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.Duration;
 import com.google.protobuf.Parser;
 import dev.assistant.api.v1.AudioEncoding;
@@ -27,7 +28,8 @@ import dev.assistant.stt.backend.TranscriptionOptions;
 import dev.assistant.stt.backend.WhisperHyperParameters;
 import dev.assistant.stt.backend.WhisperLanguages;
 import java.time.Instant;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -241,19 +243,24 @@ public final class SttHandler implements StageHandler<AudioChunkRecord> {
         .build();
   }
 
-  /** The chunks of one request so far, checked for order and size. */
+  /**
+   * The chunks of one request so far, checked for order and size. The chunks are kept as they came
+   * and joined once, into an array of the exact size, when the audio is complete; the joined array
+   * then replaces them (it also serves a retry of the last chunk). The decoder therefore works on
+   * the only copy of the input: no growing buffer with slack, no second copy to trim it.
+   */
   static final class ChunkAssembly {
     private final AudioChunkRecord first;
     private final long maxBytes;
-    private byte[] data;
-    private int size;
+    private List<ByteString> chunks = new ArrayList<>();
+    private byte[] joined;
+    private long size;
     private int nextSeq;
     private boolean complete;
 
     ChunkAssembly(AudioChunkRecord first, long maxBytes) throws InvalidInputException {
       this.first = first;
       this.maxBytes = maxBytes;
-      this.data = new byte[Math.max(1024, first.getData().size())];
       append(first);
     }
 
@@ -277,13 +284,10 @@ public final class SttHandler implements StageHandler<AudioChunkRecord> {
                 : "audio chunks " + nextSeq + ".." + (record.getSeq() - 1) + " missing");
       }
       int n = record.getData().size();
-      if (size + (long) n > maxBytes) {
+      if (size + n > maxBytes || size + n > Integer.MAX_VALUE - 8) {
         throw new InvalidInputException("audio: more than the limit of " + maxBytes + " bytes");
       }
-      if (size + n > data.length) {
-        data = Arrays.copyOf(data, (int) Math.min(maxBytes, Math.max(size + n, 2L * data.length)));
-      }
-      record.getData().copyTo(data, size);
+      chunks.add(record.getData());
       size += n;
       nextSeq++;
       if (record.getLast()) {
@@ -295,8 +299,18 @@ public final class SttHandler implements StageHandler<AudioChunkRecord> {
       }
     }
 
+    /** The whole input; joined on the first call, the same array afterwards. */
     byte[] bytes() {
-      return Arrays.copyOf(data, size);
+      if (joined == null) {
+        joined = new byte[(int) size];
+        int at = 0;
+        for (ByteString chunk : chunks) {
+          chunk.copyTo(joined, at);
+          at += chunk.size();
+        }
+        chunks = null;
+      }
+      return joined;
     }
   }
 }
