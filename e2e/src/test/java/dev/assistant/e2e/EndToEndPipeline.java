@@ -23,7 +23,10 @@ import dev.assistant.tts.backend.TextToSpeechRegistry;
 import io.grpc.ManagedChannel;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -62,10 +65,24 @@ final class EndToEndPipeline implements AutoCloseable {
   private Topics topics;
   private Gateway gateway;
   private ManagedChannel channel;
+  private boolean onPort;
 
   /** Starts the pipeline; models are generated under {@code modelDir} once and then reused. */
   static EndToEndPipeline start(Path modelDir) throws Exception {
+    return start(modelDir, false);
+  }
+
+  /**
+   * Starts the pipeline with the gateway on a real TCP port of 127.0.0.1 (see {@link #port()}), for
+   * clients that run as separate processes.
+   */
+  static EndToEndPipeline startOnPort(Path modelDir) throws Exception {
+    return start(modelDir, true);
+  }
+
+  private static EndToEndPipeline start(Path modelDir, boolean onPort) throws Exception {
     EndToEndPipeline p = new EndToEndPipeline();
+    p.onPort = onPort;
     try {
       p.startAll(modelDir);
       return p;
@@ -131,8 +148,16 @@ final class EndToEndPipeline implements AutoCloseable {
 
     String id = "e2e-gw-" + UUID.randomUUID().toString().substring(0, 6);
     gateway =
-        own(new Gateway(config.with("gateway.id", id), InProcessServerBuilder.forName(id))).start();
-    channel = InProcessChannelBuilder.forName(id).directExecutor().build();
+        own(new Gateway(
+                config.with("gateway.id", id),
+                onPort
+                    ? NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                    : InProcessServerBuilder.forName(id)))
+            .start();
+    channel =
+        onPort
+            ? NettyChannelBuilder.forAddress("127.0.0.1", gateway.port()).usePlaintext().build()
+            : InProcessChannelBuilder.forName(id).directExecutor().build();
     started.push(() -> channel.shutdownNow());
   }
 
@@ -170,6 +195,11 @@ final class EndToEndPipeline implements AutoCloseable {
 
   ManagedChannel channel() {
     return channel;
+  }
+
+  /** The gateway's TCP port (pipelines started with {@link #startOnPort}). */
+  int port() {
+    return gateway.port();
   }
 
   @Override

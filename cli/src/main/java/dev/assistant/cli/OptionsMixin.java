@@ -1,0 +1,40 @@
+package dev.assistant.cli;
+
+import dev.assistant.api.v1.RequestOptions;
+import picocli.CommandLine.Option;
+
+/** Request options shared by {@code ask} and {@code converse}. */
+public final class OptionsMixin {
+  @Option(names = "--voice", description = "Voice of the spoken answer (server default if unset).")
+  String voice;
+
+  @Option(
+      names = "--language",
+      description = "Spoken language, ISO 639-1 (\"en\"); unset: detected.")
+  String language;
+
+  @Option(names = "--max-tokens", description = "Longest answer in tokens (server default: 0).")
+  int maxTokens;
+
+  @Option(names = "--system-prompt", description = "Replaces the model's system prompt.")
+  String systemPrompt;
+
+  /** The options as the API carries them. */
+  public RequestOptions.Builder toProto() {
+    RequestOptions.Builder o = RequestOptions.newBuilder();
+    if (voice != null) {
+      o.setVoice(voice);
+    }
+    if (language != null) {
+      o.setLanguage(language);
+    }
+    if (maxTokens < 0) {
+      throw new CliException(ExitCodes.USAGE, "--max-tokens must be 0 or more");
+    }
+    o.setMaxTokens(maxTokens);
+    if (systemPrompt != null) {
+      o.setSystemPrompt(systemPrompt);
+    }
+    return o;
+  }
+}
