@@ -26,9 +26,10 @@ public final class CoordinatorRunner implements AutoCloseable {
   public CoordinatorRunner(Config config, Topics topics, String instanceId) {
     Properties props = new Properties();
     props.putAll(
-        new KafkaSettings(config)
-            .streams(
-                config.getString("coordinator.application.id", topics.prefix() + "coordinator")));
+        CoordinatorStreamsSettings.of(
+            config,
+            new KafkaSettings(config),
+            config.getString("coordinator.application.id", topics.prefix() + "coordinator")));
     String stateDir =
         config.getString(
             "coordinator.state.dir",

@@ -10,7 +10,6 @@ import dev.assistant.api.v1.Event;
 import dev.assistant.api.v1.Stage;
 import dev.assistant.api.v1.StageTiming;
 import dev.assistant.common.kafka.Topics;
-import dev.assistant.common.text.SentenceSplitter;
 import dev.assistant.internal.v1.ControlAck;
 import dev.assistant.internal.v1.ControlRecord;
 import dev.assistant.internal.v1.CoordinatorState;

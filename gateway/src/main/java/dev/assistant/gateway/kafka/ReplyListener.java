@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * the call that asked for it. Starts at the end of the topic: replies to an earlier incarnation's
  * calls have nobody to go to.
  */
-public final class ReplyListener implements AutoCloseable {
+public final class ReplyListener implements ReplySource, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ReplyListener.class);
 
   /** Receives the events of one request. */
@@ -65,6 +65,7 @@ public final class ReplyListener implements AutoCloseable {
   }
 
   /** Registers a listener for a request's events; the returned handle unregisters it. */
+  @Override
   public AutoCloseable listen(String requestId, EventListener listener) {
     listeners.computeIfAbsent(requestId, k -> new CopyOnWriteArrayList<>()).add(listener);
     return () ->
@@ -77,6 +78,7 @@ public final class ReplyListener implements AutoCloseable {
   }
 
   /** A future completed by the acknowledgement with this correlation ID. */
+  @Override
   public CompletableFuture<ControlAck> expectAck(String correlationId) {
     CompletableFuture<ControlAck> f = new CompletableFuture<>();
     acks.put(correlationId, f);

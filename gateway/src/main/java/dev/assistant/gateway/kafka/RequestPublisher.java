@@ -18,7 +18,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  * only forwards client input, so it needs no read-process-write transaction, and a record the
  * broker acknowledged is durable. Keys are request IDs, so a request's records share a partition.
  */
-public final class RequestPublisher implements AutoCloseable {
+public final class RequestPublisher implements RequestSink, AutoCloseable {
   private final KafkaProducer<String, byte[]> producer;
   private final Topics topics;
 
@@ -29,18 +29,22 @@ public final class RequestPublisher implements AutoCloseable {
     this.topics = topics;
   }
 
+  @Override
   public CompletableFuture<RecordMetadata> request(RequestRecord r) {
     return send(topics.requests(), r.getRequestId(), r);
   }
 
+  @Override
   public CompletableFuture<RecordMetadata> audio(AudioChunkRecord chunk) {
     return send(topics.audioChunks(), chunk.getRequestId(), chunk);
   }
 
+  @Override
   public CompletableFuture<RecordMetadata> control(ControlRecord c) {
     return send(topics.control(), c.getRequestId(), c);
   }
 
+  @Override
   public CompletableFuture<RecordMetadata> route(RouteRecord r) {
     return send(topics.routes(), r.getRequestId(), r);
   }

@@ -1,4 +1,4 @@
-package dev.assistant.common.text;
+package dev.assistant.gateway.coordinator;
 
 import java.util.ArrayList;
 import java.util.List;

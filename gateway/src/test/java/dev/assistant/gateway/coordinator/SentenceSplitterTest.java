@@ -1,9 +1,9 @@
-package dev.assistant.common.text;
+package dev.assistant.gateway.coordinator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.assistant.common.text.SentenceSplitter.Split;
+import dev.assistant.gateway.coordinator.SentenceSplitter.Split;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
