@@ -168,6 +168,8 @@ public final class AssistantService extends AssistantGrpc.AssistantImplBase {
     if (!hasAudio && !streamedAudio && request.getPrompt().isBlank() && !request.hasImage()) {
       throw RequestValidator.invalid("request has no audio, prompt or image");
     }
+    validator.stages(
+        request.getOptions(), hasAudio || streamedAudio, request.hasImage(), request.getPrompt());
   }
 
   /**
@@ -293,6 +295,7 @@ public final class AssistantService extends AssistantGrpc.AssistantImplBase {
       if (!h.getNoAudio()) {
         validator.audioFormat(h.getAudioEncoding(), h.getSampleRate(), h.getChannels());
       }
+      validator.stages(h.getOptions(), !h.getNoAudio(), h.hasImage(), h.getPrompt());
       Admission.Ticket ticket = admission.admit();
       header = h;
       id = newId();
