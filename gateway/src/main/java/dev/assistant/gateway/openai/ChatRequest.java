@@ -238,7 +238,7 @@ record ChatRequest(
         };
     byte[] data;
     try {
-      data = Base64.getMimeDecoder().decode(audio.path("data").asText(""));
+      data = Base64.getDecoder().decode(audio.path("data").asText("").replaceAll("\\s+", ""));
     } catch (IllegalArgumentException e) {
       throw ApiError.invalid(param + ".data", param + ".data: invalid base64: " + e.getMessage());
     }

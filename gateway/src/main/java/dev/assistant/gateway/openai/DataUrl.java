@@ -58,7 +58,7 @@ record DataUrl(String mimeType, byte[] data) {
 
   private static byte[] decode(String url, int comma, String param) {
     try {
-      return Base64.getMimeDecoder().decode(url.substring(comma + 1));
+      return Base64.getDecoder().decode(url.substring(comma + 1).replaceAll("\\s+", ""));
     } catch (IllegalArgumentException e) {
       throw ApiError.invalid(param, param + ": invalid base64 data: " + e.getMessage());
     }
