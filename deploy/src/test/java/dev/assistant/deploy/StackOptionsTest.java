@@ -163,6 +163,9 @@ class StackOptionsTest {
     assertEquals("50051", gw1.get("gateway.port"));
     assertEquals("50052", gw2.get("gateway.port"));
     assertEquals("9410", gw2.get("gateway.metrics.port"));
+    assertEquals("8000", gw1.get("gateway.openai.port"));
+    assertEquals("8001", gw2.get("gateway.openai.port"), "one OpenAI API port per gateway");
+    assertFalse(llm2.containsKey("gateway.openai.port"));
     assertEquals("gw", gw1.get("gateway.id"));
     assertEquals("gw-2", gw2.get("gateway.id"));
     assertFalse(gw2.containsKey("worker.instance.id"));
