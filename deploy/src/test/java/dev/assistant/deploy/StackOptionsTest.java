@@ -172,6 +172,19 @@ class StackOptionsTest {
   }
 
   @Test
+  void anOpenAiApiPortOnAnotherInstancesPortIsRefused() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                StackOptions.from(
+                    Config.of(Map.of("launcher.scale", "gateway=2", "gateway.openai.port", "9409")),
+                    ROOT));
+    assertTrue(e.getMessage().contains("gateway-2 OpenAI API"), e.getMessage());
+    assertTrue(e.getMessage().contains("9410"), e.getMessage());
+  }
+
+  @Test
   void instanceNamesMapBackToTheirService() {
     assertEquals(StackService.LLM, ServiceInstance.stageOf("llm-2").orElseThrow());
     assertEquals(StackService.LLM, ServiceInstance.stageOf("llm").orElseThrow());
