@@ -274,6 +274,34 @@ class OpenAiApiIT {
   }
 
   @Test
+  void aStopStringCutsTheAnswerWhereItFirstAppears() {
+    ChatCompletionCreateParams.Builder chat =
+        ChatCompletionCreateParams.builder()
+            .model(llm())
+            .maxCompletionTokens(6)
+            .seed(11)
+            .addUserMessage("Tell me a story.");
+    String full =
+        client
+            .chat()
+            .completions()
+            .create(chat.build())
+            .choices()
+            .get(0)
+            .message()
+            .content()
+            .orElse("");
+    assertTrue(full.length() >= 2, "an answer to cut: '" + full + "'");
+    String stop = full.substring(full.length() / 2, full.length() / 2 + 1);
+    ChatCompletion cut = client.chat().completions().create(chat.stop(stop).build());
+    assertEquals(
+        full.substring(0, full.indexOf(stop)),
+        cut.choices().get(0).message().content().orElse(""),
+        "cut before '" + stop + "' of '" + full + "'");
+    assertEquals("stop", cut.choices().get(0).finishReason().asString());
+  }
+
+  @Test
   void inputAudioIsTranscribedThenAnswered() {
     String wav = Base64.getEncoder().encodeToString(TestMedia.speechWav(2.0));
     ChatCompletion c =

@@ -48,8 +48,10 @@ final class ChatCompletionsEndpoint extends Endpoint {
       throws IOException {
     StopScanner text = new StopScanner(request.stops());
     Answer answer = null;
+    int tokens = 0;
     for (Event e = call.next(); e != null; e = call.next()) {
       if (e.hasAnswerDelta()) {
+        tokens += e.getAnswerDelta().getTokenCount();
         text.append(e.getAnswerDelta().getText());
         if (text.stopped()) {
           call.cancel();
@@ -68,7 +70,7 @@ final class ChatCompletionsEndpoint extends Endpoint {
         .putNull("refusal");
     choice.put("finish_reason", finishReason(text, answer));
     choice.putNull("logprobs");
-    completion.set("usage", usage(answer == null ? null : answer.getUsage()));
+    completion.set("usage", usage(answer, tokens));
     sendJson(exchange, 200, completion);
   }
 
@@ -79,6 +81,7 @@ final class ChatCompletionsEndpoint extends Endpoint {
     ServerSentEvents sse = ServerSentEvents.start(exchange);
     StopScanner text = new StopScanner(request.stops());
     Answer answer = null;
+    int tokens = 0;
     ObjectNode opening = chunk(call, model, created);
     opening
         .withArray("choices")
@@ -92,6 +95,7 @@ final class ChatCompletionsEndpoint extends Endpoint {
     try {
       for (Event e = first; e != null; e = call.next()) {
         if (e.hasAnswerDelta()) {
+          tokens += e.getAnswerDelta().getTokenCount();
           String fresh = text.append(e.getAnswerDelta().getText());
           if (!fresh.isEmpty()) {
             ObjectNode delta = chunk(call, model, created);
@@ -138,7 +142,7 @@ final class ChatCompletionsEndpoint extends Endpoint {
     if (request.includeUsage()) {
       ObjectNode usage = chunk(call, model, created);
       usage.putArray("choices");
-      usage.set("usage", usage(answer == null ? null : answer.getUsage()));
+      usage.set("usage", usage(answer, tokens));
       sse.data(usage);
     }
     sse.done();
@@ -163,9 +167,14 @@ final class ChatCompletionsEndpoint extends Endpoint {
     return answer.getFinishReason().equals("length") ? "length" : "stop";
   }
 
-  private static ObjectNode usage(Usage usage) {
+  /**
+   * The answer's usage; an answer cut at a stop string has none (the request was cancelled), so its
+   * completion tokens are those of the deltas received and its prompt tokens are unknown (0).
+   */
+  private static ObjectNode usage(Answer answer, int deltaTokens) {
+    Usage usage = answer == null ? null : answer.getUsage();
     int prompt = usage == null ? 0 : usage.getPromptTokens();
-    int completion = usage == null ? 0 : usage.getCompletionTokens();
+    int completion = usage == null ? deltaTokens : usage.getCompletionTokens();
     return JSON.createObjectNode()
         .put("prompt_tokens", prompt)
         .put("completion_tokens", completion)
