@@ -34,8 +34,20 @@ public final class OpenAiApi implements FrontEnd {
     if (!settings.enabled()) {
       return null;
     }
-    HttpServer server =
-        HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 0);
+    HttpServer server;
+    try {
+      server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 0);
+    } catch (IOException e) {
+      throw new IOException(
+          "OpenAI-compatible API: cannot listen on "
+              + settings.host()
+              + ":"
+              + settings.port()
+              + " ("
+              + e.getMessage()
+              + "); set gateway.openai.port (0: any free port) or gateway.openai.enabled=false",
+          e);
+    }
     server.createContext("/", new NotFoundEndpoint(settings));
     server.createContext("/v1/models", new ModelsEndpoint(settings));
     server.createContext(
