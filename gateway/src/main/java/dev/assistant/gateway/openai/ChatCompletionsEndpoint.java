@@ -82,15 +82,8 @@ final class ChatCompletionsEndpoint extends Endpoint {
     StopScanner text = new StopScanner(request.stops());
     Answer answer = null;
     int tokens = 0;
-    ObjectNode opening = chunk(call, model, created);
-    opening
-        .withArray("choices")
-        .addObject()
-        .put("index", 0)
-        .putNull("finish_reason")
-        .putObject("delta")
-        .put("role", "assistant")
-        .put("content", "");
+    ObjectNode opening = delta(call, model, created, "");
+    ((ObjectNode) opening.get("choices").get(0).get("delta")).put("role", "assistant");
     sse.data(opening);
     try {
       for (Event e = first; e != null; e = call.next()) {
@@ -98,15 +91,7 @@ final class ChatCompletionsEndpoint extends Endpoint {
           tokens += e.getAnswerDelta().getTokenCount();
           String fresh = text.append(e.getAnswerDelta().getText());
           if (!fresh.isEmpty()) {
-            ObjectNode delta = chunk(call, model, created);
-            delta
-                .withArray("choices")
-                .addObject()
-                .put("index", 0)
-                .putNull("finish_reason")
-                .putObject("delta")
-                .put("content", fresh);
-            sse.data(delta);
+            sse.data(delta(call, model, created, fresh));
           }
           if (text.stopped()) {
             call.cancel();
@@ -118,22 +103,14 @@ final class ChatCompletionsEndpoint extends Endpoint {
       }
       String rest = text.flush();
       if (!rest.isEmpty()) {
-        ObjectNode delta = chunk(call, model, created);
-        delta
-            .withArray("choices")
-            .addObject()
-            .put("index", 0)
-            .putNull("finish_reason")
-            .putObject("delta")
-            .put("content", rest);
-        sse.data(delta);
+        sse.data(delta(call, model, created, rest));
       }
     } catch (ApiError e) {
       sse.error(e);
       return;
     }
     ObjectNode end = chunk(call, model, created);
-    end.withArray("choices")
+    end.putArray("choices")
         .addObject()
         .put("index", 0)
         .put("finish_reason", finishReason(text, answer))
@@ -158,6 +135,19 @@ final class ChatCompletionsEndpoint extends Endpoint {
 
   private static ObjectNode chunk(AskCall call, String model, long created) {
     return head(call, "chat.completion.chunk", model, created);
+  }
+
+  /** A chunk with new answer text. */
+  private static ObjectNode delta(AskCall call, String model, long created, String content) {
+    ObjectNode chunk = chunk(call, model, created);
+    chunk
+        .putArray("choices")
+        .addObject()
+        .put("index", 0)
+        .putNull("finish_reason")
+        .putObject("delta")
+        .put("content", content);
+    return chunk;
   }
 
   private static String finishReason(StopScanner text, Answer answer) {
