@@ -263,6 +263,7 @@ public final class TransportBench {
           new Gateway(
                   config
                       .with("gateway.id", id)
+                      .with("gateway.openai.port", "0")
                       .with(
                           "coordinator.state.dir",
                           System.getProperty("java.io.tmpdir") + "/bench-" + id),

@@ -399,6 +399,26 @@ public final class LocalStack implements AutoCloseable {
     return m;
   }
 
+  /**
+   * Every gateway instance's OpenAI-compatible API base URL (what OpenAI SDKs take as their base
+   * URL), by instance name; gateways on an ephemeral port (0) are left out, as their port is only
+   * in their log.
+   */
+  public Map<String, String> openAiEndpoints() {
+    String host = config.getString("gateway.openai.host", StackOptions.LOOPBACK);
+    if (host.equals("0.0.0.0") || host.equals("::")) {
+      host = StackOptions.LOOPBACK;
+    }
+    Map<String, String> m = new LinkedHashMap<>();
+    for (ServiceInstance i : planned.values()) {
+      int port = ServiceConfigs.openAiPort(config, i).orElse(0);
+      if (port > 0) {
+        m.put(i.name(), "http://" + host + ":" + port + "/v1");
+      }
+    }
+    return m;
+  }
+
   /** The Prometheus endpoint of each service instance, by instance name. */
   public Map<String, URI> metricsEndpoints() {
     Map<String, URI> m = new LinkedHashMap<>();

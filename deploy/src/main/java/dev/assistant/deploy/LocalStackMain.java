@@ -108,6 +108,11 @@ public final class LocalStackMain {
         first = "                  ";
       }
     }
+    String openAi = "  OpenAI API      ";
+    for (var e : stack.openAiEndpoints().entrySet()) {
+      lines.add(openAi + e.getValue() + "  (" + e.getKey() + "; base URL for OpenAI SDKs)");
+      openAi = "                  ";
+    }
     String broker =
         stack
             .brokerLogFile()

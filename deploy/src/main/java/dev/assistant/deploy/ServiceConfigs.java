@@ -19,6 +19,8 @@ import java.util.TreeMap;
 final class ServiceConfigs {
   static final String WORKER_INSTANCE_ID_KEY = "worker.instance.id";
   static final String GATEWAY_ID_KEY = "gateway.id";
+  static final String OPENAI_PORT_KEY = "gateway.openai.port";
+  static final int OPENAI_DEFAULT_PORT = 8000;
 
   private ServiceConfigs() {}
 
@@ -50,6 +52,7 @@ final class ServiceConfigs {
         StackService.GRPC_PORT_KEY, Integer.toString(instance.grpcPort().orElse(o.grpcPort())));
     values.putIfAbsent(StackService.GRPC_HOST_KEY, StackOptions.LOOPBACK);
     if (instance.isGateway()) {
+      openAiPort(config, instance).ifPresent(p -> values.put(OPENAI_PORT_KEY, Integer.toString(p)));
       // Unset, the gateway's ID is <host>-<grpc port>: distinct per instance and stable across
       // restarts. A configured one is shared by all instances unless numbered.
       config
@@ -61,6 +64,19 @@ final class ServiceConfigs {
     }
     values.putAll(models);
     return values;
+  }
+
+  /**
+   * A gateway's OpenAI-compatible API port, like its gRPC port: the configured base (default
+   * {@value #OPENAI_DEFAULT_PORT}) + index - 1, so scaled-out gateways on one machine do not
+   * collide. Empty for workers and when the API is off; 0 stays 0 (any free port).
+   */
+  static java.util.OptionalInt openAiPort(Config config, ServiceInstance instance) {
+    if (!instance.isGateway() || !config.getBoolean("gateway.openai.enabled", true)) {
+      return java.util.OptionalInt.empty();
+    }
+    int base = config.getInt(OPENAI_PORT_KEY, OPENAI_DEFAULT_PORT, 0, 65535);
+    return java.util.OptionalInt.of(base == 0 ? 0 : base + instance.index() - 1);
   }
 
   /**

@@ -144,7 +144,8 @@ public record StackOptions(
               + other
               + " would both use port "
               + port
-              + "; choose other base ports (<service>.metrics.port, gateway.port)");
+              + "; choose other base ports (<service>.metrics.port, gateway.port,"
+              + " gateway.openai.port)");
     }
   }
 
@@ -189,21 +190,39 @@ public record StackOptions(
               .map(v -> Arrays.stream(v.trim().split("\\s+")).toList())
               .orElse(List.of()));
     }
-    return new StackOptions(
-        repoRoot.toAbsolutePath().normalize(),
-        repoRoot.resolve(config.getString("launcher.run.dir", "run")).toAbsolutePath().normalize(),
-        services,
-        mode.equals("external"),
-        probeHost(config.getString(StackService.GRPC_HOST_KEY, LOOPBACK)),
-        config.getInt(StackService.GRPC_PORT_KEY, StackService.DEFAULT_GRPC_PORT, 1, 65535),
-        metrics,
-        config.getDuration("launcher.start.timeout", Duration.ofMinutes(5)),
-        config.getDuration("launcher.stop.timeout", Duration.ofSeconds(30)),
-        jvm,
-        version,
-        launches,
-        Scale.parse(config.getString("launcher.scale", "")),
-        RestartPolicy.from(config));
+    StackOptions options =
+        new StackOptions(
+            repoRoot.toAbsolutePath().normalize(),
+            repoRoot
+                .resolve(config.getString("launcher.run.dir", "run"))
+                .toAbsolutePath()
+                .normalize(),
+            services,
+            mode.equals("external"),
+            probeHost(config.getString(StackService.GRPC_HOST_KEY, LOOPBACK)),
+            config.getInt(StackService.GRPC_PORT_KEY, StackService.DEFAULT_GRPC_PORT, 1, 65535),
+            metrics,
+            config.getDuration("launcher.start.timeout", Duration.ofMinutes(5)),
+            config.getDuration("launcher.stop.timeout", Duration.ofSeconds(30)),
+            jvm,
+            version,
+            launches,
+            Scale.parse(config.getString("launcher.scale", "")),
+            RestartPolicy.from(config));
+    // The OpenAI API ports come from the gateway's own configuration, so they are checked here.
+    Map<Integer, String> owners = new HashMap<>();
+    for (ServiceInstance i : options.instances()) {
+      claim(owners, i.metricsPort(), i.name() + " metrics");
+      i.grpcPort().ifPresent(p -> claim(owners, p, i.name() + " gRPC"));
+      ServiceConfigs.openAiPort(config, i)
+          .ifPresent(
+              p -> {
+                if (p > 0) {
+                  claim(owners, p, i.name() + " OpenAI API");
+                }
+              });
+    }
+    return options;
   }
 
   /** A wildcard bind address is reached through loopback. */

@@ -138,6 +138,10 @@ class LocalStackSupervisionIT {
         assertTrue(banner.contains(i.name()) && banner.contains(i.metricsUri().toString()), banner);
       }
       assertTrue(banner.contains("127.0.0.1:" + (grpc + 1)), banner);
+      assertEquals(2, stack.openAiEndpoints().size(), "an OpenAI API per gateway");
+      for (String url : stack.openAiEndpoints().values()) {
+        assertTrue(banner.contains(url), banner);
+      }
     }
     assertEquals(
         List.of("gateway-2", "gateway-1", "stt-2", "stt-1"),

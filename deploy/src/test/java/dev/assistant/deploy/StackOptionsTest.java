@@ -163,9 +163,25 @@ class StackOptionsTest {
     assertEquals("50051", gw1.get("gateway.port"));
     assertEquals("50052", gw2.get("gateway.port"));
     assertEquals("9410", gw2.get("gateway.metrics.port"));
+    assertEquals("8000", gw1.get("gateway.openai.port"));
+    assertEquals("8001", gw2.get("gateway.openai.port"), "one OpenAI API port per gateway");
+    assertFalse(llm2.containsKey("gateway.openai.port"));
     assertEquals("gw", gw1.get("gateway.id"));
     assertEquals("gw-2", gw2.get("gateway.id"));
     assertFalse(gw2.containsKey("worker.instance.id"));
+  }
+
+  @Test
+  void anOpenAiApiPortOnAnotherInstancesPortIsRefused() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                StackOptions.from(
+                    Config.of(Map.of("launcher.scale", "gateway=2", "gateway.openai.port", "9409")),
+                    ROOT));
+    assertTrue(e.getMessage().contains("gateway-2 OpenAI API"), e.getMessage());
+    assertTrue(e.getMessage().contains("9410"), e.getMessage());
   }
 
   @Test

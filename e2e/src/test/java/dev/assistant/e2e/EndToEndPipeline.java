@@ -98,6 +98,8 @@ final class EndToEndPipeline implements AutoCloseable {
     settings.put("worker.concurrency", "2");
     settings.put("worker.retry.backoff", "50ms");
     settings.put("gateway.admission.lag.enabled", "false");
+    // The OpenAI-compatible API on a free port (OpenAiApiIT reads it from the gateway).
+    settings.put("gateway.openai.port", "0");
     settings.put(
         "coordinator.state.dir",
         System.getProperty("java.io.tmpdir") + "/e2e-coordinator-" + UUID.randomUUID());
@@ -191,6 +193,10 @@ final class EndToEndPipeline implements AutoCloseable {
 
   Topics topics() {
     return topics;
+  }
+
+  Gateway gateway() {
+    return gateway;
   }
 
   ManagedChannel channel() {

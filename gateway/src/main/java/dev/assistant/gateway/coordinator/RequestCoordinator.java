@@ -133,6 +133,9 @@ final class RequestCoordinator implements Processor<String, byte[], String, Obje
     }
     if (request.hasAudio() && !request.getAudio().getData().isEmpty()) {
       chunkAudio(request);
+    } else if (request.getOptions().getSpeakPrompt()) {
+      // Synthesis only: the prompt takes the place of an answer.
+      speakCompleteSentences(state, request.getPrompt(), true);
     } else if (!request.getAudioStreamed()) {
       sendLlmRequest(state);
     }
@@ -265,6 +268,11 @@ final class RequestCoordinator implements Processor<String, byte[], String, Obje
     if (out.getTranscript().getFinal() && !state.getTranscriptDone()) {
       state.setTranscriptDone(true).setTranscript(out.getTranscript());
       RequestRecord r = state.getRequest();
+      if (r.getOptions().getSkipAnswer()) {
+        // Transcription only; an empty transcript (silence) is a result here, not an error.
+        complete(state);
+        return;
+      }
       if (out.getTranscript().getText().isBlank() && r.getPrompt().isBlank() && !r.hasImage()) {
         fail(
             state,
@@ -618,6 +626,9 @@ final class RequestCoordinator implements Processor<String, byte[], String, Obje
     boolean speech = r.getAudioStreamed() || r.hasAudio() || state.hasTranscript();
     if (speech && !state.getTranscriptDone()) {
       return Stage.STAGE_STT;
+    }
+    if (r.getOptions().getSpeakPrompt()) {
+      return Stage.STAGE_TTS;
     }
     if (!state.getAnswerDone()) {
       return Stage.STAGE_LLM;

@@ -156,6 +156,8 @@ public final class AssistantService extends AssistantGrpc.AssistantImplBase {
     if (!hasAudio && !streamedAudio && request.getPrompt().isBlank() && !request.hasImage()) {
       throw RequestValidator.invalid("request has no audio, prompt or image");
     }
+    validator.stages(
+        request.getOptions(), hasAudio || streamedAudio, request.hasImage(), request.getPrompt());
     validator.speechOptionsNeedAudio(request.getOptions(), hasAudio || streamedAudio);
     calls.catalog.options(request.getOptions(), hasAudio || streamedAudio);
   }

@@ -39,7 +39,7 @@ public final class CatalogCheck {
     if (hasAudio) {
       recognitionLanguage(o.getLanguage());
     }
-    if (!o.getSkipSpeech()) {
+    if (!o.getSkipSpeech() && !o.getSkipAnswer()) {
       voice(o);
     }
   }

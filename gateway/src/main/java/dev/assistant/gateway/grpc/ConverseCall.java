@@ -118,6 +118,7 @@ final class ConverseCall implements StreamObserver<ConverseRequest> {
     if (h.getNoAudio() && h.getPrompt().isBlank() && !h.hasImage()) {
       throw RequestValidator.invalid("request has no audio, prompt or image");
     }
+    calls.validator.stages(h.getOptions(), !h.getNoAudio(), h.hasImage(), h.getPrompt());
     calls.validator.speechOptionsNeedAudio(h.getOptions(), !h.getNoAudio());
     calls.catalog.options(h.getOptions(), !h.getNoAudio());
     if (!h.getNoAudio()) {

@@ -235,6 +235,30 @@ public final class RequestValidator {
     }
   }
 
+  /**
+   * The single-stage modes: transcription only needs speech and nothing else to answer; synthesis
+   * only needs text to speak and nothing a recognizer or the language model would consume.
+   */
+  public void stages(RequestOptions o, boolean hasAudio, boolean hasImage, String prompt) {
+    if (o.getSkipAnswer() && o.getSpeakPrompt()) {
+      throw invalid("options: skip_answer and speak_prompt exclude each other");
+    }
+    if (o.getSkipAnswer() && (!hasAudio || hasImage || !prompt.isEmpty())) {
+      throw invalid("options.skip_answer: needs audio and no prompt or image");
+    }
+    if (o.getSpeakPrompt()) {
+      if (prompt.isBlank()) {
+        throw invalid("options.speak_prompt: needs a prompt to speak");
+      }
+      if (hasAudio || hasImage) {
+        throw invalid("options.speak_prompt: takes no audio or image");
+      }
+      if (o.getSkipSpeech()) {
+        throw invalid("options.speak_prompt: skip_speech would leave nothing to do");
+      }
+    }
+  }
+
   private static void range(String field, long v, long min, long max) {
     if (v < min || v > max) {
       throw invalid(field + ": " + v + " is outside [" + min + ", " + max + "]");

@@ -231,6 +231,61 @@ class CoordinatorTopologyTest {
   }
 
   @Test
+  void transcriptionOnlyEndsWithTheFinalTranscriptAndNeverAsksTheLanguageModel() throws Exception {
+    send(
+        topics.requests(),
+        "t1",
+        request("t1")
+            .setOptions(RequestOptions.newBuilder().setSkipAnswer(true).setSkipSpeech(true))
+            .setAudio(AudioInput.newBuilder().setData(ByteString.copyFromUtf8("RIFF...."))));
+    var llm = out(topics.llmRequests());
+    send(
+        topics.transcripts(),
+        "t1",
+        output("t1", Stage.STAGE_STT, 0)
+            .setLast(true)
+            .setTranscript(Transcript.newBuilder().setFinal(true).setText("")));
+    assertTrue(llm.isEmpty(), "no answer is generated");
+    List<Event> events = events("gw1");
+    assertTrue(events.get(1).getTranscript().getFinal());
+    assertTrue(
+        events.get(2).hasCompleted(), "an empty transcript is a result here: " + events.get(2));
+    ResultRecord r = ResultRecord.parseFrom(out(topics.results()).readValue());
+    assertEquals(0, r.getStatusCode());
+    assertFalse(r.hasAnswer());
+  }
+
+  @Test
+  void synthesisOnlySpeaksThePromptSentenceBySentenceWithoutTheLanguageModel() throws Exception {
+    send(
+        topics.requests(),
+        "s1",
+        request("s1")
+            .setPrompt("Good morning. How are you")
+            .setOptions(RequestOptions.newBuilder().setSpeakPrompt(true).setVoice("kevin16")));
+    assertTrue(out(topics.llmRequests()).isEmpty(), "the language model does not run");
+    List<TtsRequestRecord> sentences = new java.util.ArrayList<>();
+    for (byte[] v : out(topics.ttsRequests()).readValuesToList()) {
+      sentences.add(TtsRequestRecord.parseFrom(v));
+    }
+    assertEquals(
+        List.of("Good morning.", "How are you"),
+        sentences.stream().map(TtsRequestRecord::getText).toList());
+    assertEquals(List.of(0, 1), sentences.stream().map(t -> t.getSentenceIndex()).toList());
+    assertTrue(sentences.get(1).getLast());
+    assertEquals("kevin16", sentences.get(0).getOptions().getVoice());
+    send(
+        topics.audioOut(),
+        "s1",
+        output("s1", Stage.STAGE_TTS, 0)
+            .setLast(true)
+            .setAudio(
+                AudioChunk.newBuilder().setLast(true).setData(ByteString.copyFromUtf8("pcm"))));
+    List<Event> events = events("gw1");
+    assertTrue(events.get(events.size() - 1).hasCompleted());
+  }
+
+  @Test
   void stageErrorsCancellationAndUnknownIdsEndWithTheRightStatus() throws Exception {
     send(topics.requests(), "r4", request("r4").setPrompt("x"));
     send(

@@ -203,6 +203,22 @@ class RequestValidatorTest {
                     v.speechOptionsNeedAudio(
                         RequestOptions.newBuilder().setBeamSize(3).build(), false))
             .startsWith("options.beam_size"));
+
+  void singleStageModesNeedExactlyTheirInput() {
+    RequestOptions transcribe = RequestOptions.newBuilder().setSkipAnswer(true).build();
+    RequestOptions speak = RequestOptions.newBuilder().setSpeakPrompt(true).build();
+    assertDoesNotThrow(() -> v.stages(transcribe, true, false, ""));
+    assertDoesNotThrow(() -> v.stages(speak, false, false, "Say this."));
+    assertTrue(reason(() -> v.stages(transcribe, false, false, "")).contains("needs audio"));
+    assertTrue(reason(() -> v.stages(transcribe, true, true, "")).contains("skip_answer"));
+    assertTrue(reason(() -> v.stages(speak, false, false, " ")).contains("needs a prompt"));
+    assertTrue(reason(() -> v.stages(speak, true, false, "x")).contains("no audio or image"));
+    assertTrue(
+        reason(() -> v.stages(speak.toBuilder().setSkipSpeech(true).build(), false, false, "x"))
+            .contains("skip_speech"));
+    assertTrue(
+        reason(() -> v.stages(speak.toBuilder().setSkipAnswer(true).build(), true, false, "x"))
+            .contains("exclude each other"));
   }
 
   @Test

@@ -112,6 +112,8 @@ class PipelineIT {
     return new Gateway(
             config
                 .with("gateway.id", id)
+                // Two gateways in one JVM: each HTTP front end on a free port.
+                .with("gateway.openai.port", "0")
                 .with("coordinator.state.dir", config.require("coordinator.state.dir") + "/" + id),
             InProcessServerBuilder.forName(id))
         .start();
