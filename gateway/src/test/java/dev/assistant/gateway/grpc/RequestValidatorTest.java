@@ -203,7 +203,9 @@ class RequestValidatorTest {
                     v.speechOptionsNeedAudio(
                         RequestOptions.newBuilder().setBeamSize(3).build(), false))
             .startsWith("options.beam_size"));
+  }
 
+  @Test
   void singleStageModesNeedExactlyTheirInput() {
     RequestOptions transcribe = RequestOptions.newBuilder().setSkipAnswer(true).build();
     RequestOptions speak = RequestOptions.newBuilder().setSpeakPrompt(true).build();
