@@ -3,12 +3,12 @@ package dev.assistant.common.worker;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
+import com.google.protobuf.util.Timestamps;
 import dev.assistant.internal.v1.DeadLetter;
 import dev.assistant.internal.v1.StageError;
 import dev.assistant.internal.v1.StageOutput;
 import io.grpc.Status;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -71,7 +71,14 @@ final class RecordRunner<I extends Message> {
             1);
         return;
       }
-      session.observeDeadline(handler.deadline(input));
+      try {
+        session.observeDeadline(handler.deadline(input));
+      } catch (RuntimeException e) {
+        // An unreadable deadline (a timestamp out of range) can never be honoured; left to escape,
+        // it would leave the record unfinished and hold back every later offset of the partition.
+        deadLetter(record, session, Status.Code.INVALID_ARGUMENT, "deadline: " + e.getMessage(), 1);
+        return;
+      }
       if (stopIfCancelled(session)) {
         return;
       }
@@ -217,7 +224,7 @@ final class RecordRunner<I extends Message> {
             .setTopic(record.topic())
             .setPartition(record.partition())
             .setOffset(record.offset())
-            .setFailedAt(RequestSession.timestamp(Instant.now()));
+            .setFailedAt(Timestamps.now());
     if (record.key() != null) {
       dl.setKey(ByteString.copyFromUtf8(record.key()));
     }

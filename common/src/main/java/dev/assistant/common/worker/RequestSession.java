@@ -1,7 +1,7 @@
 package dev.assistant.common.worker;
 
-import com.google.protobuf.Duration;
-import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.Durations;
+import com.google.protobuf.util.Timestamps;
 import dev.assistant.api.v1.Stage;
 import dev.assistant.internal.v1.StageOutput;
 import java.time.Instant;
@@ -156,16 +156,15 @@ final class RequestSession implements StageContext {
 
   /** Numbers and times an output as {@link #emit} does, without sending it. */
   StageOutput stamp(StageOutput.Builder output) {
-    Instant now = Instant.now();
     output
         .setRequestId(requestId)
         .setStage(stage)
         .setAttempt(attempt)
         .setSeq((int) seq++)
-        .setProducedAt(timestamp(now))
-        .setProcessing(duration(java.time.Duration.ofNanos(processingNanos)));
+        .setProducedAt(Timestamps.now())
+        .setProcessing(Durations.fromNanos(processingNanos));
     if (!queueReported) {
-      output.setQueued(duration(queueTime()));
+      output.setQueued(Durations.fromNanos(queueTime().toNanos()));
       queueReported = true;
     }
     if (output.getLast()) {
@@ -183,14 +182,6 @@ final class RequestSession implements StageContext {
   public java.time.Duration queueTime() {
     java.time.Duration d = java.time.Duration.between(firstRecordTime, Instant.now());
     return d.isNegative() ? java.time.Duration.ZERO : d;
-  }
-
-  static Timestamp timestamp(Instant t) {
-    return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
-  }
-
-  static Duration duration(java.time.Duration d) {
-    return Duration.newBuilder().setSeconds(d.getSeconds()).setNanos(d.getNano()).build();
   }
 
   /**

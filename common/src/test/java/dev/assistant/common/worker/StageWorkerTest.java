@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Parser;
+import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.Timestamps;
 import dev.assistant.api.v1.Stage;
 import dev.assistant.internal.v1.DeadLetter;
@@ -313,6 +314,22 @@ class StageWorkerTest {
   }
 
   @Test
+  void anUnreadableDeadlineIsDeadLetteredInsteadOfHoldingThePartition() {
+    send(
+        request("r8", "abc").toBuilder()
+            .setDeadline(Timestamp.newBuilder().setSeconds(Long.MAX_VALUE))
+            .build());
+
+    Transaction tx = transactionCommitting(1);
+    DeadLetter letter = single(tx.deadLetters());
+    assertEquals(Status.Code.INVALID_ARGUMENT.value(), letter.getCode());
+    assertTrue(letter.getReason().startsWith("deadline:"), letter.getReason());
+    assertEquals(0, handler.callsOf("r8"));
+    send(request("r9", "d"));
+    assertEquals(2, transactionCommitting(2).outputs().size(), "the partition goes on");
+  }
+
+  @Test
   void laterRequestsCommitTheirOwnOffsets() {
     send(request("r5", "x"));
     assertEquals(2, transactionCommitting(1).outputs().size());
@@ -388,9 +405,9 @@ class StageWorkerTest {
     return found[0];
   }
 
-  private static StageOutput single(List<StageOutput> outputs) {
-    assertEquals(1, outputs.size(), outputs.toString());
-    return outputs.get(0);
+  private static <T> T single(List<T> items) {
+    assertEquals(1, items.size(), items.toString());
+    return items.get(0);
   }
 
   private static void await(BooleanSupplier condition, String what) {

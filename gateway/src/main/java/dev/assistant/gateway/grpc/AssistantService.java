@@ -2,6 +2,7 @@ package dev.assistant.gateway.grpc;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.Timestamps;
 import dev.assistant.api.v1.AskRequest;
 import dev.assistant.api.v1.AssistantGrpc;
 import dev.assistant.api.v1.CancelRequest;
@@ -197,8 +198,7 @@ public final class AssistantService extends AssistantGrpc.AssistantImplBase {
               + " days (leave it unset for none)");
     }
     Instant at = Instant.now().plusSeconds(t.getSeconds()).plusNanos(t.getNanos());
-    return java.util.Optional.of(
-        Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()).build());
+    return java.util.Optional.of(Timestamps.fromMillis(at.toEpochMilli()));
   }
 
   private RequestRecord.Builder toRecord(
@@ -635,16 +635,11 @@ public final class AssistantService extends AssistantGrpc.AssistantImplBase {
         limit = callDeadline;
       }
     }
-    return java.util.Optional.of(
-        Timestamp.newBuilder()
-            .setSeconds(limit.getEpochSecond())
-            .setNanos(limit.getNano())
-            .build());
+    return java.util.Optional.of(Timestamps.fromMillis(limit.toEpochMilli()));
   }
 
   private static Timestamp now() {
-    Instant t = Instant.now();
-    return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
+    return Timestamps.now();
   }
 
   private static String newId() {
