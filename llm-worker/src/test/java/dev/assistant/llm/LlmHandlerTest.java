@@ -10,8 +10,8 @@ import com.google.protobuf.ByteString;
 import dev.assistant.api.v1.Image;
 import dev.assistant.api.v1.RequestOptions;
 import dev.assistant.api.v1.Turn;
+import dev.assistant.common.testing.RecordingContext;
 import dev.assistant.common.worker.InvalidInputException;
-import dev.assistant.common.worker.StageContext;
 import dev.assistant.internal.v1.LlmRequestRecord;
 import dev.assistant.internal.v1.StageOutput;
 import dev.assistant.llm.backend.FinishReason;
@@ -23,10 +23,7 @@ import dev.assistant.llm.backend.VisionLanguageModel;
 import dev.assistant.llm.backend.llava.LlavaOptions;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class LlmHandlerTest {
@@ -72,49 +69,6 @@ class LlmHandlerTest {
     public void close() {}
   }
 
-  static final class RecordingContext implements StageContext {
-    final List<StageOutput> outputs = new ArrayList<>();
-    final String id;
-    volatile boolean cancelled;
-
-    RecordingContext(String id) {
-      this.id = id;
-    }
-
-    @Override
-    public String requestId() {
-      return id;
-    }
-
-    @Override
-    public int attempt() {
-      return 1;
-    }
-
-    @Override
-    public Optional<Instant> deadline() {
-      return Optional.empty();
-    }
-
-    @Override
-    public boolean isCancelled() {
-      return cancelled;
-    }
-
-    @Override
-    public void emit(StageOutput.Builder output) {
-      outputs.add(output.build());
-    }
-
-    @Override
-    public void addProcessingTime(Duration duration) {}
-
-    @Override
-    public Duration queueTime() {
-      return Duration.ZERO;
-    }
-  }
-
   private static LlmSettings settings() {
     return new LlmSettings(LlavaOptions.defaults(Path.of(".")), 64, 512, "Describe this image.", 0);
   }
@@ -137,10 +91,10 @@ class LlmHandlerTest {
           h.handle(
               record("and the weather?", "hi there", RequestOptions.getDefaultInstance()), ctx));
     }
-    assertEquals(4, ctx.outputs.size());
-    assertEquals("Hel", ctx.outputs.get(0).getToken().getText());
-    assertEquals(" world", ctx.outputs.get(2).getToken().getText());
-    StageOutput last = ctx.outputs.get(3);
+    assertEquals(4, ctx.outputs().size());
+    assertEquals("Hel", ctx.outputs().get(0).getToken().getText());
+    assertEquals(" world", ctx.outputs().get(2).getToken().getText());
+    StageOutput last = ctx.outputs().get(3);
     assertTrue(last.getLast());
     assertEquals("Hello world", last.getAnswer().getText());
     assertEquals("stop", last.getAnswer().getFinishReason());
@@ -216,7 +170,7 @@ class LlmHandlerTest {
                           .addHistory(Turn.newBuilder().setRole("robot"))
                           .build()),
                   ctx));
-      assertTrue(ctx.outputs.isEmpty());
+      assertTrue(ctx.outputs().isEmpty());
     }
     ScriptedModel failing = new ScriptedModel("x");
     failing.failure = new InvalidRequestException("image: corrupt");
@@ -238,13 +192,13 @@ class LlmHandlerTest {
     java.util.Arrays.fill(many, "a");
     ScriptedModel model = new ScriptedModel(many);
     RecordingContext ctx = new RecordingContext("req-1");
-    ctx.cancelled = true;
+    ctx.cancel();
     try (LlmHandler h = new LlmHandler(model, settings(), null)) {
       h.handle(record("q", "", RequestOptions.getDefaultInstance()), ctx);
     }
     assertTrue(model.sawCancel);
-    StageOutput last = ctx.outputs.get(ctx.outputs.size() - 1);
+    StageOutput last = ctx.outputs().get(ctx.outputs().size() - 1);
     assertEquals("cancelled", last.getAnswer().getFinishReason());
-    assertFalse(ctx.outputs.size() > 100, "stopped early: " + ctx.outputs.size());
+    assertFalse(ctx.outputs().size() > 100, "stopped early: " + ctx.outputs().size());
   }
 }

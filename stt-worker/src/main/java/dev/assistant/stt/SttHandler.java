@@ -1,8 +1,9 @@
 package dev.assistant.stt;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.Duration;
 import com.google.protobuf.Parser;
+import com.google.protobuf.util.Durations;
+import com.google.protobuf.util.Timestamps;
 import dev.assistant.api.v1.AudioEncoding;
 import dev.assistant.api.v1.RequestOptions;
 import dev.assistant.api.v1.Segment;
@@ -76,8 +77,7 @@ public final class SttHandler implements StageHandler<AudioChunkRecord> {
     if (!record.hasDeadline()) {
       return Optional.empty();
     }
-    return Optional.of(
-        Instant.ofEpochSecond(record.getDeadline().getSeconds(), record.getDeadline().getNanos()));
+    return Optional.of(Instant.ofEpochMilli(Timestamps.toMillis(record.getDeadline())));
   }
 
   @Override
@@ -229,18 +229,11 @@ public final class SttHandler implements StageHandler<AudioChunkRecord> {
     for (TranscriptSegment s : t.segments()) {
       transcript.addSegments(
           Segment.newBuilder()
-              .setStart(millis(s.startMillis()))
-              .setEnd(millis(s.endMillis()))
+              .setStart(Durations.fromMillis(s.startMillis()))
+              .setEnd(Durations.fromMillis(s.endMillis()))
               .setText(s.text().strip()));
     }
     return StageOutput.newBuilder().setTranscript(transcript).setLast(isFinal);
-  }
-
-  private static Duration millis(long ms) {
-    return Duration.newBuilder()
-        .setSeconds(ms / 1000)
-        .setNanos((int) (ms % 1000) * 1_000_000)
-        .build();
   }
 
   /**

@@ -12,6 +12,7 @@ import dev.assistant.api.v1.Transcript;
 import dev.assistant.audio.AudioDecoder;
 import dev.assistant.audio.AudioLimits;
 import dev.assistant.audio.WavWriter;
+import dev.assistant.common.testing.RecordingContext;
 import dev.assistant.common.worker.InvalidInputException;
 import dev.assistant.internal.v1.AudioChunkRecord;
 import dev.assistant.internal.v1.StageOutput;
@@ -85,7 +86,7 @@ class SttHandlerTest {
       boolean done = handler.handle(records.get(i), ctx);
       assertEquals(i == records.size() - 1, done);
     }
-    List<StageOutput> out = ctx.outputs;
+    List<StageOutput> out = ctx.outputs();
     assertTrue(out.size() >= 3, "two 10 s partials and a final, got " + out.size());
     for (int i = 0; i < out.size() - 1; i++) {
       assertFalse(out.get(i).getTranscript().getFinal());
@@ -97,7 +98,7 @@ class SttHandlerTest {
     assertTrue(last.getLast());
     assertEquals("en", t.getLanguage());
     assertEquals(22.0, t.getAudioSeconds(), 1e-6);
-    assertTrue(ctx.processing.toNanos() > 0);
+    assertTrue(ctx.processing().toNanos() > 0);
   }
 
   @Test
@@ -112,7 +113,7 @@ class SttHandlerTest {
     for (AudioChunkRecord r : records) {
       handler.handle(r, b);
     }
-    assertEquals(a.outputs, b.outputs);
+    assertEquals(a.outputs(), b.outputs());
   }
 
   @Test
@@ -261,6 +262,6 @@ class SttHandlerTest {
     RecordingContext ctx = new RecordingContext("r11");
     assertTrue(handler.handle(r, ctx));
     assertEquals(
-        1.5, ctx.outputs.get(ctx.outputs.size() - 1).getTranscript().getAudioSeconds(), 1e-6);
+        1.5, ctx.outputs().get(ctx.outputs().size() - 1).getTranscript().getAudioSeconds(), 1e-6);
   }
 }

@@ -2,6 +2,7 @@ package dev.assistant.tts;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Parser;
+import com.google.protobuf.util.Timestamps;
 import dev.assistant.api.v1.OutputAudioFormat;
 import dev.assistant.api.v1.RequestOptions;
 import dev.assistant.api.v1.Spectrogram;
@@ -77,8 +78,7 @@ public final class TtsHandler implements StageHandler<TtsRequestRecord> {
     if (!record.hasDeadline()) {
       return Optional.empty();
     }
-    return Optional.of(
-        Instant.ofEpochSecond(record.getDeadline().getSeconds(), record.getDeadline().getNanos()));
+    return Optional.of(Instant.ofEpochMilli(Timestamps.toMillis(record.getDeadline())));
   }
 
   @Override

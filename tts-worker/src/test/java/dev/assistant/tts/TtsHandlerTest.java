@@ -9,6 +9,7 @@ import dev.assistant.api.v1.AudioChunk;
 import dev.assistant.api.v1.OutputAudioFormat;
 import dev.assistant.api.v1.RequestOptions;
 import dev.assistant.common.config.Config;
+import dev.assistant.common.testing.RecordingContext;
 import dev.assistant.common.worker.InvalidInputException;
 import dev.assistant.internal.v1.StageOutput;
 import dev.assistant.internal.v1.TtsRequestRecord;
@@ -50,9 +51,9 @@ class TtsHandlerTest {
   }
 
   private static List<StageOutput> run(TtsRequestRecord r) throws Exception {
-    RecordingContext context = new RecordingContext();
+    RecordingContext context = new RecordingContext("req-1");
     assertTrue(handler.handle(r, context), "each sentence completes on its own");
-    return context.outputs;
+    return context.outputs();
   }
 
   private static byte[] concat(List<StageOutput> outputs) {
@@ -229,12 +230,12 @@ class TtsHandlerTest {
 
   @Test
   void cancelledRequestsEmitNothing() throws Exception {
-    RecordingContext context = new RecordingContext();
-    context.cancelled = true;
+    RecordingContext context = new RecordingContext("req-1");
+    context.cancel();
     assertTrue(
         handler.handle(
             record(0, "Never said.", true, RequestOptions.getDefaultInstance()), context));
-    assertTrue(context.outputs.isEmpty());
+    assertTrue(context.outputs().isEmpty());
   }
 
   @Test

@@ -1,10 +1,9 @@
 package dev.assistant.common.catalog;
 
-import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.Timestamps;
 import dev.assistant.common.kafka.KafkaSettings;
 import dev.assistant.internal.v1.CatalogRecord;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -34,12 +33,7 @@ public final class CatalogPublisher implements AutoCloseable {
       throws InterruptedException {
     KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.idempotentProducer());
     String key = CatalogView.key(entry.getStage(), entry.getInstanceId());
-    Instant now = Instant.now();
-    CatalogRecord stamped =
-        entry.toBuilder()
-            .setPublishedAt(
-                Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
-            .build();
+    CatalogRecord stamped = entry.toBuilder().setPublishedAt(Timestamps.now()).build();
     try {
       producer
           .send(new ProducerRecord<>(topic, key, stamped.toByteArray()))

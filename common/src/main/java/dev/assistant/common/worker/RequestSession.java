@@ -1,7 +1,7 @@
 package dev.assistant.common.worker;
 
-import com.google.protobuf.Duration;
-import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.Durations;
+import com.google.protobuf.util.Timestamps;
 import dev.assistant.api.v1.Stage;
 import dev.assistant.internal.v1.StageOutput;
 import java.time.Instant;
@@ -18,9 +18,9 @@ import org.apache.kafka.common.TopicPartition;
  * for the lease flag.
  */
 final class RequestSession implements StageContext {
-  final String requestId;
-  final TopicPartition partition;
-  final Lease lease;
+  private final String requestId;
+  private final TopicPartition partition;
+  private final Lease lease;
   private final Stage stage;
   private final int attempt;
   private final Instant firstRecordTime;
@@ -28,14 +28,14 @@ final class RequestSession implements StageContext {
   private final Consumer<StageOutput> sink;
 
   /** Entries handled since the last completed unit; committed together when it completes. */
-  final List<PartitionProgress.Entry> held = new ArrayList<>();
+  private final List<PartitionProgress.Entry> held = new ArrayList<>();
 
   private Instant deadline;
   private long seq;
   private long processingNanos;
   private boolean queueReported;
-  boolean lastEmitted;
-  boolean failed;
+  private boolean lastEmitted;
+  private boolean failed;
 
   RequestSession(
       String requestId,
@@ -59,6 +59,51 @@ final class RequestSession implements StageContext {
   @Override
   public String requestId() {
     return requestId;
+  }
+
+  /** The partition the request's records come from. */
+  TopicPartition partition() {
+    return partition;
+  }
+
+  /** True when this session was opened under {@code other}, the partition's current lease. */
+  boolean heldUnder(Lease other) {
+    return lease == other;
+  }
+
+  /** True once the partition moved away: nothing of this session may be written any more. */
+  boolean isRevoked() {
+    return lease.isRevoked();
+  }
+
+  /** Takes a record of the request; its offset is committed when the current unit completes. */
+  void hold(PartitionProgress.Entry entry) {
+    held.add(entry);
+  }
+
+  /**
+   * Completes the current unit (the records since the last one): returns their entries, whose
+   * offsets may now be committed, and lets the next unit emit its own last output. A failed request
+   * stays failed, so its later records are skipped.
+   */
+  List<PartitionProgress.Entry> completeUnit(boolean failure) {
+    if (failure) {
+      failed = true;
+    }
+    List<PartitionProgress.Entry> entries = new ArrayList<>(held);
+    held.clear();
+    lastEmitted = false;
+    return entries;
+  }
+
+  /** True once a unit of the request failed (dead-lettered, cancelled, expired). */
+  boolean isFailed() {
+    return failed;
+  }
+
+  /** True when the current unit already emitted its last output, so no error may follow it. */
+  boolean hasEmittedLast() {
+    return lastEmitted;
   }
 
   @Override
@@ -87,7 +132,7 @@ final class RequestSession implements StageContext {
 
   @Override
   public boolean isCancelled() {
-    return lease.revoked || isCancelledByClient() || isExpired();
+    return lease.isRevoked() || isCancelledByClient() || isExpired();
   }
 
   long seq() {
@@ -111,16 +156,15 @@ final class RequestSession implements StageContext {
 
   /** Numbers and times an output as {@link #emit} does, without sending it. */
   StageOutput stamp(StageOutput.Builder output) {
-    Instant now = Instant.now();
     output
         .setRequestId(requestId)
         .setStage(stage)
         .setAttempt(attempt)
         .setSeq((int) seq++)
-        .setProducedAt(timestamp(now))
-        .setProcessing(duration(java.time.Duration.ofNanos(processingNanos)));
+        .setProducedAt(Timestamps.now())
+        .setProcessing(Durations.fromNanos(processingNanos));
     if (!queueReported) {
-      output.setQueued(duration(queueTime()));
+      output.setQueued(Durations.fromNanos(queueTime().toNanos()));
       queueReported = true;
     }
     if (output.getLast()) {
@@ -140,16 +184,19 @@ final class RequestSession implements StageContext {
     return d.isNegative() ? java.time.Duration.ZERO : d;
   }
 
-  static Timestamp timestamp(Instant t) {
-    return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
-  }
-
-  static Duration duration(java.time.Duration d) {
-    return Duration.newBuilder().setSeconds(d.getSeconds()).setNanos(d.getNano()).build();
-  }
-
-  /** Ownership of a partition by this worker; revoked when the partition moves away. */
+  /**
+   * Ownership of a partition by this worker; revoked when the partition moves away. Revoked by the
+   * loop thread, read by handler threads, hence volatile.
+   */
   static final class Lease {
-    volatile boolean revoked;
+    private volatile boolean revoked;
+
+    void revoke() {
+      revoked = true;
+    }
+
+    boolean isRevoked() {
+      return revoked;
+    }
   }
 }

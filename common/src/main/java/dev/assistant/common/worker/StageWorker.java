@@ -1,11 +1,8 @@
 package dev.assistant.common.worker;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
-import dev.assistant.internal.v1.DeadLetter;
-import dev.assistant.internal.v1.StageError;
+import dev.assistant.common.kafka.KafkaSettings;
 import dev.assistant.internal.v1.StageOutput;
-import io.grpc.Status;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,11 +19,11 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -36,7 +33,6 @@ import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * The transactional read-process-write loop of a stage.
@@ -49,6 +45,10 @@ import org.slf4j.MDC;
  * committed only in the transaction that carries its last output; a worker that dies mid-request
  * leaves a committed prefix of outputs, and the next owner replays the request deterministically
  * with the same sequence numbers, which consumers drop as already seen.
+ *
+ * <p>This class is the loop: polling, transactions, rebalances and fencing. What happens to one
+ * record on a handler thread (cancellation, deadline, retries, dead letters) is {@link
+ * RecordRunner}'s.
  */
 public final class StageWorker<I extends Message> implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StageWorker.class);
@@ -56,10 +56,11 @@ public final class StageWorker<I extends Message> implements AutoCloseable {
 
   private final WorkerSettings settings;
   private final StageHandler<I> handler;
+  private final RecordRunner<I> runner;
   private final Predicate<String> cancelled;
-  private final KafkaConsumer<String, byte[]> consumer;
-  private final Map<String, Object> producerProps;
-  private KafkaProducer<String, byte[]> producer;
+  private final KafkaClients clients;
+  private final Consumer<String, byte[]> consumer;
+  private Producer<String, byte[]> producer;
   private final java.util.ArrayDeque<Long> producerResets = new java.util.ArrayDeque<>();
   private final KeyedExecutor executor;
   private final StageMetrics metrics = StageMetrics.get();
@@ -102,22 +103,31 @@ public final class StageWorker<I extends Message> implements AutoCloseable {
    */
   public StageWorker(
       WorkerSettings settings,
-      dev.assistant.common.kafka.KafkaSettings kafka,
+      KafkaSettings kafka,
+      StageHandler<I> handler,
+      Predicate<String> cancelled) {
+    this(settings, KafkaClients.of(kafka, settings), handler, cancelled);
+  }
+
+  /**
+   * @param settings how to run
+   * @param clients creates the consumer and the transactional producers
+   * @param handler what to do with each record
+   * @param cancelled tells whether a request was cancelled (usually a {@link CancellationRegistry})
+   */
+  public StageWorker(
+      WorkerSettings settings,
+      KafkaClients clients,
       StageHandler<I> handler,
       Predicate<String> cancelled) {
     this.settings = settings;
     this.handler = handler;
     this.cancelled = cancelled;
+    this.clients = clients;
     this.stageLabel = WorkerSettings.stageName(settings.stage());
-    Map<String, Object> consumerProps = kafka.consumer(settings.groupId());
-    consumerProps.put("client.id", settings.instanceId() + "-consumer");
-    // Static membership: an instance restarted under the same ID (a supervisor, a StatefulSet)
-    // takes its partitions back at once, without a rebalance of the whole stage.
-    consumerProps.put("group.instance.id", settings.instanceId());
-    this.consumer = new KafkaConsumer<>(consumerProps);
-    this.producerProps = kafka.transactionalProducer(settings.instanceId());
-    producerProps.put("client.id", settings.instanceId() + "-producer");
-    this.producer = new KafkaProducer<>(producerProps);
+    this.runner = new RecordRunner<>(settings, handler, this::post);
+    this.consumer = clients.consumer();
+    this.producer = clients.producer();
     this.executor = new KeyedExecutor(settings.concurrency(), stageLabel + "-handler");
     this.loop = new Thread(this::runLoop, stageLabel + "-loop");
   }
@@ -270,7 +280,7 @@ public final class StageWorker<I extends Message> implements AutoCloseable {
       return;
     }
     RequestSession session = sessions.get(key);
-    if (session == null || session.lease != lease) {
+    if (session == null || !session.heldUnder(lease)) {
       session =
           new RequestSession(
               key,
@@ -284,7 +294,7 @@ public final class StageWorker<I extends Message> implements AutoCloseable {
       sessions.put(key, session);
     }
     RequestSession s = session;
-    executor.submit(key, () -> handleOnWorkerThread(record, s, entry));
+    executor.submit(key, () -> runner.run(record, s, entry));
   }
 
   private ProducerRecord<String, byte[]> outputRecord(StageOutput out) {
@@ -308,11 +318,11 @@ public final class StageWorker<I extends Message> implements AutoCloseable {
 
   private void apply(LoopEvent e) {
     if (e instanceof LoopEvent.Output o) {
-      if (!o.lease().revoked) {
+      if (!o.lease().isRevoked()) {
         send(o.record());
       }
     } else if (e instanceof LoopEvent.Finished f) {
-      if (!f.deferred().isEmpty() && !f.session().lease.revoked) {
+      if (!f.deferred().isEmpty() && !f.session().isRevoked()) {
         if (f.entries().isEmpty()) {
           f.deferred().forEach(this::send);
         } else {
@@ -323,11 +333,12 @@ public final class StageWorker<I extends Message> implements AutoCloseable {
       for (PartitionProgress.Entry entry : f.entries()) {
         entry.done = true;
       }
+      String id = f.session().requestId();
       if (f.failed()) {
-        failedRequests.add(f.session().requestId);
+        failedRequests.add(id);
       }
-      if (f.closesSession() && sessions.get(f.session().requestId) == f.session()) {
-        sessions.remove(f.session().requestId);
+      if (f.closesSession() && sessions.get(id) == f.session()) {
+        sessions.remove(id);
       }
     }
   }
@@ -459,7 +470,7 @@ public final class StageWorker<I extends Message> implements AutoCloseable {
       // it is being discarded
     }
     while (!closing && !aborting) {
-      producer = new KafkaProducer<>(producerProps);
+      producer = clients.producer();
       try {
         producer.initTransactions();
         break;
@@ -512,7 +523,7 @@ public final class StageWorker<I extends Message> implements AutoCloseable {
     for (TopicPartition tp : partitions) {
       RequestSession.Lease lease = leases.remove(tp);
       if (lease != null) {
-        lease.revoked = true;
+        lease.revoke();
       }
       progress.remove(tp);
       paused.remove(tp);
@@ -521,8 +532,8 @@ public final class StageWorker<I extends Message> implements AutoCloseable {
         .values()
         .removeIf(
             s -> {
-              if (partitions.contains(s.partition)) {
-                String id = s.requestId;
+              if (partitions.contains(s.partition())) {
+                String id = s.requestId();
                 executor.submit(id, () -> handler.discard(id));
                 return true;
               }
@@ -583,7 +594,7 @@ public final class StageWorker<I extends Message> implements AutoCloseable {
     try {
       if (aborting) {
         for (RequestSession.Lease lease : leases.values()) {
-          lease.revoked = true;
+          lease.revoke();
         }
         producer.close(Duration.ZERO);
         consumer.close(Duration.ZERO);
@@ -649,213 +660,5 @@ public final class StageWorker<I extends Message> implements AutoCloseable {
       }
       log.info("{} worker assigned {}", stageLabel, partitions);
     }
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Handler threads
-
-  private void handleOnWorkerThread(
-      ConsumerRecord<String, byte[]> record,
-      RequestSession session,
-      PartitionProgress.Entry entry) {
-    if (session.lease.revoked) {
-      return;
-    }
-    MDC.put("requestId", session.requestId);
-    try {
-      session.held.add(entry);
-      if (session.failed) {
-        finish(session, false, false);
-        metrics.records.labelValues(stageLabel, "skipped").inc();
-        return;
-      }
-      I input;
-      try {
-        input = handler.parser().parseFrom(record.value() == null ? new byte[0] : record.value());
-      } catch (InvalidProtocolBufferException e) {
-        deadLetter(
-            record,
-            session,
-            Status.Code.INVALID_ARGUMENT,
-            "malformed record: " + e.getMessage(),
-            1);
-        return;
-      }
-      session.observeDeadline(handler.deadline(input));
-      if (stopIfCancelled(session)) {
-        return;
-      }
-      metrics
-          .queueSeconds
-          .labelValues(stageLabel)
-          .observe(Math.max(0, System.currentTimeMillis() - record.timestamp()) / 1000.0);
-      session.startAt(handler.sequenceBase(input));
-      long mark = session.seq();
-      Duration backoff = settings.retryBackoff();
-      for (int attempt = 1; ; attempt++) {
-        long t0 = System.nanoTime();
-        try {
-          boolean complete = handler.handle(input, session);
-          metrics.processingSeconds.labelValues(stageLabel).observe((System.nanoTime() - t0) / 1e9);
-          if (stopIfCancelled(session)) {
-            return;
-          }
-          if (complete) {
-            metrics.records.labelValues(stageLabel, "ok").inc();
-            finish(session, false, true);
-          }
-          return;
-        } catch (InvalidInputException e) {
-          deadLetter(record, session, Status.Code.INVALID_ARGUMENT, e.getMessage(), attempt);
-          return;
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        } catch (Exception | LinkageError e) {
-          if (session.lease.revoked) {
-            return;
-          }
-          if (attempt >= settings.maxAttempts()) {
-            log.warn(
-                "{} giving up on {} after {} attempts", stageLabel, session.requestId, attempt, e);
-            deadLetter(record, session, Status.Code.INTERNAL, describe(e), attempt);
-            return;
-          }
-          log.info(
-              "{} attempt {} on {} failed ({}); retrying",
-              stageLabel,
-              attempt,
-              session.requestId,
-              e.toString());
-          metrics.records.labelValues(stageLabel, "retried").inc();
-          session.rewindTo(mark); // a retry replays the same sequence numbers
-          try {
-            Thread.sleep(backoff.toMillis());
-          } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-            return;
-          }
-          backoff = backoff.multipliedBy(2);
-        }
-      }
-    } finally {
-      MDC.remove("requestId");
-    }
-  }
-
-  private static String describe(Throwable e) {
-    String m = e.getMessage();
-    return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
-  }
-
-  /** Reports and finishes a cancelled or expired request; false when it may go on. */
-  private boolean stopIfCancelled(RequestSession session) {
-    if (session.lease.revoked) {
-      return true;
-    }
-    Status.Code code;
-    String reason;
-    if (session.isCancelledByClient()) {
-      code = Status.Code.CANCELLED;
-      reason = "cancelled by the client";
-      metrics.records.labelValues(stageLabel, "cancelled").inc();
-    } else if (session.isExpired()) {
-      code = Status.Code.DEADLINE_EXCEEDED;
-      reason = "deadline passed before " + stageLabel + " finished";
-      metrics.records.labelValues(stageLabel, "expired").inc();
-    } else {
-      return false;
-    }
-    if (!session.lastEmitted) {
-      session.emit(errorOutput(code, reason));
-    }
-    handler.discard(session.requestId);
-    finish(session, true, true);
-    return true;
-  }
-
-  private static StageOutput.Builder errorOutput(Status.Code code, String reason) {
-    return StageOutput.newBuilder()
-        .setLast(true)
-        .setError(StageError.newBuilder().setCode(code.value()).setMessage(reason));
-  }
-
-  private void deadLetter(
-      ConsumerRecord<String, byte[]> record,
-      RequestSession session,
-      Status.Code code,
-      String reason,
-      int attempts) {
-    metrics.records.labelValues(stageLabel, "dead_lettered").inc();
-    log.warn("{} dead-lettering {}: {}", stageLabel, session.requestId, reason);
-    DeadLetter.Builder dl =
-        DeadLetter.newBuilder()
-            .setRequestId(session.requestId)
-            .setStage(settings.stage())
-            .setCode(code.value())
-            .setReason(reason == null ? "" : reason)
-            .setAttempts(attempts)
-            .setTopic(record.topic())
-            .setPartition(record.partition())
-            .setOffset(record.offset())
-            .setFailedAt(RequestSession.timestamp(Instant.now()));
-    if (record.key() != null) {
-      dl.setKey(com.google.protobuf.ByteString.copyFromUtf8(record.key()));
-    }
-    if (record.value() != null) {
-      dl.setValue(com.google.protobuf.ByteString.copyFrom(record.value()));
-    }
-    if (!session.requestId.isEmpty() && !session.lastEmitted) {
-      session.emit(errorOutput(code, reason)); // the event names the stage; no prefix here
-    }
-    try {
-      handler.discard(session.requestId);
-    } catch (RuntimeException e) {
-      log.warn("discard failed for {}", session.requestId, e);
-    }
-    // The dead letter is written in the transaction that commits the input's offset, not before:
-    // one committed without its offset would be written again by whichever worker replays the
-    // input, and dead letters carry no sequence number a reader could drop a repeat by.
-    LoopEvent.Finished done = finished(session, true, true);
-    done.deferred()
-        .add(
-            new ProducerRecord<>(settings.dlqTopic(), session.requestId, dl.build().toByteArray()));
-    post(done);
-  }
-
-  private void finish(RequestSession session, boolean failed, boolean closesSession) {
-    post(finished(session, failed, closesSession));
-  }
-
-  /** Marks the session's held records done; the loop commits their offsets with this event. */
-  private LoopEvent.Finished finished(
-      RequestSession session, boolean failed, boolean closesSession) {
-    if (failed) {
-      session.failed = true;
-    }
-    List<PartitionProgress.Entry> entries = new ArrayList<>(session.held);
-    session.held.clear();
-    session.lastEmitted = false;
-    return new LoopEvent.Finished(
-        session, entries, failed, closesSession || failed, new ArrayList<>());
-  }
-
-  /** What handler threads tell the loop thread. */
-  private sealed interface LoopEvent {
-    record Output(RequestSession.Lease lease, ProducerRecord<String, byte[]> record)
-        implements LoopEvent {}
-
-    /**
-     * A request's records are done.
-     *
-     * @param deferred records to write in the transaction that commits these records' offsets
-     */
-    record Finished(
-        RequestSession session,
-        List<PartitionProgress.Entry> entries,
-        boolean failed,
-        boolean closesSession,
-        List<ProducerRecord<String, byte[]>> deferred)
-        implements LoopEvent {}
   }
 }

@@ -2,6 +2,8 @@ package dev.assistant.gateway.coordinator;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.Durations;
+import com.google.protobuf.util.Timestamps;
 import dev.assistant.api.v1.Accepted;
 import dev.assistant.api.v1.AnswerDelta;
 import dev.assistant.api.v1.Completed;
@@ -722,18 +724,14 @@ final class RequestCoordinator implements Processor<String, byte[], String, Obje
   }
 
   private static Timestamp now() {
-    Instant t = Instant.now();
-    return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
+    return Timestamps.now();
   }
 
   private static Instant toInstant(Timestamp t) {
-    return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+    return Instant.ofEpochMilli(Timestamps.toMillis(t));
   }
 
   private static com.google.protobuf.Duration toDuration(Duration d) {
-    return com.google.protobuf.Duration.newBuilder()
-        .setSeconds(d.getSeconds())
-        .setNanos(d.getNano())
-        .build();
+    return Durations.fromNanos(d.toNanos());
   }
 }

@@ -1,6 +1,7 @@
 package dev.assistant.gateway.grpc;
 
 import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.Timestamps;
 import dev.assistant.api.v1.AskRequest;
 import dev.assistant.api.v1.AssistantGrpc;
 import dev.assistant.api.v1.CancelRequest;
@@ -184,8 +185,7 @@ public final class AssistantService extends AssistantGrpc.AssistantImplBase {
               + " days (leave it unset for none)");
     }
     Instant at = Instant.now().plusSeconds(t.getSeconds()).plusNanos(t.getNanos());
-    return java.util.Optional.of(
-        Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()).build());
+    return java.util.Optional.of(Timestamps.fromMillis(at.toEpochMilli()));
   }
 
   private RequestRecord.Builder toRecord(

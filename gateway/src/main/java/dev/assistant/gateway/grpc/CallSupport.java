@@ -1,6 +1,7 @@
 package dev.assistant.gateway.grpc;
 
 import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.Timestamps;
 import dev.assistant.api.v1.Event;
 import dev.assistant.gateway.kafka.ReplySource;
 import dev.assistant.gateway.kafka.RequestSink;
@@ -112,15 +113,11 @@ final class CallSupport {
         limit = callDeadline;
       }
     }
-    return Optional.of(timestamp(limit));
+    return Optional.of(Timestamps.fromMillis(limit.toEpochMilli()));
   }
 
   static Timestamp now() {
-    return timestamp(Instant.now());
-  }
-
-  static Timestamp timestamp(Instant t) {
-    return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
+    return Timestamps.now();
   }
 
   static String newId() {

@@ -3,8 +3,7 @@ package dev.assistant.tts.bench;
 import dev.assistant.api.v1.OutputAudioFormat;
 import dev.assistant.api.v1.RequestOptions;
 import dev.assistant.common.config.Config;
-import dev.assistant.common.worker.StageContext;
-import dev.assistant.internal.v1.StageOutput;
+import dev.assistant.common.testing.RecordingContext;
 import dev.assistant.internal.v1.TtsRequestRecord;
 import dev.assistant.tts.TtsHandler;
 import dev.assistant.tts.TtsWorkerMain;
@@ -15,15 +14,12 @@ import dev.assistant.tts.backend.TextToSpeechRegistry;
 import dev.assistant.tts.backend.piper.TinyPiperVoice;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Prints, per backend and output format, the time from taking a sentence to emitting its first
@@ -89,20 +85,20 @@ public final class TtsBenchmark {
           for (String sentence : SENTENCES) {
             // Formats alternate per sentence, so load bursts on a shared machine hit all alike.
             for (OutputAudioFormat format : FORMATS) {
-              TimingContext context = new TimingContext();
+              RecordingContext context = new RecordingContext("bench");
               TtsRequestRecord record =
                   TtsRequestRecord.newBuilder()
                       .setRequestId("bench")
                       .setText(sentence)
                       .setOptions(RequestOptions.newBuilder().setOutputFormat(format))
                       .build();
-              context.start = System.nanoTime();
+              long start = System.nanoTime();
               handler.handle(record, context);
               if (round > 0) { // round 0 warms up
                 ttfa.computeIfAbsent(format, f -> new ArrayList<>())
-                    .add((context.firstEmit - context.start) / 1e6);
+                    .add((context.firstEmitNanos() - start) / 1e6);
                 done.computeIfAbsent(format, f -> new ArrayList<>())
-                    .add((context.lastEmit - context.start) / 1e6);
+                    .add((context.lastEmitNanos() - start) / 1e6);
               }
             }
             if (round > 0) {
@@ -139,48 +135,5 @@ public final class TtsBenchmark {
   private static double median(List<Double> values) {
     double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
     return sorted[sorted.length / 2];
-  }
-
-  /** Records when the first output of a sentence is emitted. */
-  private static final class TimingContext implements StageContext {
-    long start;
-    long firstEmit;
-    long lastEmit;
-
-    @Override
-    public String requestId() {
-      return "bench";
-    }
-
-    @Override
-    public int attempt() {
-      return 1;
-    }
-
-    @Override
-    public Optional<Instant> deadline() {
-      return Optional.empty();
-    }
-
-    @Override
-    public boolean isCancelled() {
-      return false;
-    }
-
-    @Override
-    public void emit(StageOutput.Builder output) {
-      lastEmit = System.nanoTime();
-      if (firstEmit == 0) {
-        firstEmit = lastEmit;
-      }
-    }
-
-    @Override
-    public void addProcessingTime(Duration duration) {}
-
-    @Override
-    public Duration queueTime() {
-      return Duration.ZERO;
-    }
   }
 }
