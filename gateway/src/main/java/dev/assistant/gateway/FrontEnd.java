@@ -28,7 +28,7 @@ public interface FrontEnd extends AutoCloseable {
 
     /** Every kind the gateway starts, in order. */
     static List<Factory> all() {
-      return List.of();
+      return List.of(new dev.assistant.gateway.web.WebPlayground.Factory());
     }
   }
 }
