@@ -172,6 +172,10 @@ final class EndToEndPipeline implements AutoCloseable {
     return channel;
   }
 
+  Gateway gateway() {
+    return gateway;
+  }
+
   @Override
   public void close() {
     while (!started.isEmpty()) {
