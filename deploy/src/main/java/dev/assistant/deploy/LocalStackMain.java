@@ -108,6 +108,11 @@ public final class LocalStackMain {
         first = "                  ";
       }
     }
+    String first = "  Web playground  ";
+    for (var e : stack.playgroundUrls().entrySet()) {
+      lines.add(first + e.getValue() + "  (" + e.getKey() + "; open it in a browser)");
+      first = "                  ";
+    }
     String broker =
         stack
             .brokerLogFile()

@@ -50,6 +50,8 @@ final class ServiceConfigs {
         StackService.GRPC_PORT_KEY, Integer.toString(instance.grpcPort().orElse(o.grpcPort())));
     values.putIfAbsent(StackService.GRPC_HOST_KEY, StackOptions.LOOPBACK);
     if (instance.isGateway()) {
+      Playground.port(config, instance)
+          .ifPresent(p -> values.put(Playground.PORT_KEY, Integer.toString(p)));
       // Unset, the gateway's ID is <host>-<grpc port>: distinct per instance and stable across
       // restarts. A configured one is shared by all instances unless numbered.
       config
