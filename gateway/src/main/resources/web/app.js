@@ -440,7 +440,7 @@ function setRunning(on) {
 
 function setTalking(on) {
   $('talk').setAttribute('aria-pressed', String(on));
-  $('talk').textContent = on ? '⏹ Stop' : '🎤 Talk';
+  $('talk').textContent = on ? 'Stop' : 'Talk';
 }
 
 function addHistory(turn) {

@@ -127,6 +127,7 @@ class PlaygroundIT {
     assertTrue(
         browser.findElements(By.cssSelector("#timings tbody tr")).size() >= 3, "one row per stage");
 
+    js("window.scrollTo(0, 0)");
     screenshot("playground-desktop.png");
     browser.manage().window().setSize(new Dimension(390, 844));
     Long overflow =
@@ -134,7 +135,10 @@ class PlaygroundIT {
             js(
                 "return document.documentElement.scrollWidth"
                     + " - document.documentElement.clientWidth");
+    js("window.scrollTo(0, 0)");
     screenshot("playground-phone.png");
+    js("document.getElementById('answer-title').scrollIntoView()");
+    screenshot("playground-phone-answer.png");
     browser.manage().window().setSize(new Dimension(1280, 800));
     assertTrue(overflow <= 0, "no sideways scrolling on a phone: " + overflow + " px too wide");
   }
