@@ -17,12 +17,13 @@ const stats = {
   errors: 0, completed: 0,
 };
 const turns = [];
-window.playground = { stats, turns };
+window.playground = { stats, turns, playing: () => playing() };
 
 let audioCtx = null;
 let workletReady = null;
 let current = null;       // the turn whose answer is on screen
 let recording = null;     // {turn, stream, node, source, samples, pending, seq, chain}
+let starting = false;     // the microphone is being opened (a permission prompt may be showing)
 let image = null;         // {bytes: Uint8Array, name, type, url}
 const player = { nextTime: 0, sources: new Set() };
 
@@ -309,6 +310,7 @@ async function startRecording() {
       pending: [], pendingFrames: 0, seq: 0, chain: Promise.resolve(), failed: false,
     };
     const rec = recording;
+    starting = false; // open: a second press now stops (before the turn is even created)
     node.port.onmessage = (e) => capture(rec, e.data);
     setTalking(true);
     setStatus('Listening… press Talk again (or let go) to send.');
@@ -400,7 +402,13 @@ function showQuestionSpectrogram(rec) {
 }
 
 function toggleRecording() {
-  if (recording) stopRecording(); else startRecording();
+  if (starting) return;
+  if (recording) {
+    stopRecording();
+    return;
+  }
+  starting = true;
+  startRecording().finally(() => { starting = false; });
 }
 
 // --- the page -----------------------------------------------------------------------------------

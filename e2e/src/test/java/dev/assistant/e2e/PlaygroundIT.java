@@ -193,18 +193,30 @@ class PlaygroundIT {
     prompt("Tell me a long story about the sea.");
     click("send");
     int index = turnCount() - 1;
-    await(
-        "the answer is playing while it is generated",
-        () -> ((Long) turn(index).get("audioChunks")) > 0 && turn(index).get("terminal") == null);
     long stopsBefore = stat("playbackStops");
     setMaxTokens(4);
     prompt("");
-    click("talk"); // barge-in
+    // Barge-in: press Talk while a sentence is sounding and the answer is still being generated.
+    // Checked and pressed in one script, so the sentence cannot end in between.
+    await(
+        "barge-in while the answer plays and is still generated",
+        () ->
+            Boolean.TRUE.equals(
+                js(
+                    "const t = window.playground.turns[arguments[0]];"
+                        + "if (t.terminal || !window.playground.playing()) return false;"
+                        + "document.getElementById('talk').click(); return true;",
+                    index)));
+    long chunksAtBargeIn = (Long) turn(index).get("audioChunks");
+    assertTrue(stat("playbackStops") > stopsBefore, "playback stopped at once");
+    assertTrue(stat("bargeIns") >= 1, "counted as barge-in");
     Map<String, Object> interrupted = awaitTurnEnd(index);
     assertEquals("CANCELLED", interrupted.get("errorCode"), String.valueOf(interrupted));
     assertEquals(Status.Code.CANCELLED.value(), result((String) interrupted.get("requestId")));
-    assertTrue(stat("playbackStops") > stopsBefore, "playback stopped");
-    assertTrue(stat("bargeIns") >= 1, "counted as barge-in");
+    assertEquals(
+        chunksAtBargeIn,
+        ((Long) interrupted.get("audioChunks")).longValue(),
+        "nothing more of the interrupted answer is played");
 
     int next = index + 1;
     await("the new question is recorded", () -> turnCount() > next && turn(next).get("id") != null);
