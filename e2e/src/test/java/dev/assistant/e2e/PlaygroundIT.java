@@ -210,6 +210,14 @@ class PlaygroundIT {
     long chunksAtBargeIn = (Long) turn(index).get("audioChunks");
     assertTrue(stat("playbackStops") > stopsBefore, "playback stopped at once");
     assertTrue(stat("bargeIns") >= 1, "counted as barge-in");
+
+    // A second of the new question, then stop: the audio limit counts while we wait below.
+    int next = index + 1;
+    await("the new question is recorded", () -> turnCount() > next && turn(next).get("id") != null);
+    double sent = statSeconds("audioSecondsSent");
+    await("a second of the new question sent", () -> statSeconds("audioSecondsSent") > sent + 1);
+    click("talk");
+
     Map<String, Object> interrupted = awaitTurnEnd(index);
     assertEquals("CANCELLED", interrupted.get("errorCode"), String.valueOf(interrupted));
     assertEquals(Status.Code.CANCELLED.value(), result((String) interrupted.get("requestId")));
@@ -217,12 +225,6 @@ class PlaygroundIT {
         chunksAtBargeIn,
         ((Long) interrupted.get("audioChunks")).longValue(),
         "nothing more of the interrupted answer is played");
-
-    int next = index + 1;
-    await("the new question is recorded", () -> turnCount() > next && turn(next).get("id") != null);
-    double sent = statSeconds("audioSecondsSent");
-    await("a second of the new question sent", () -> statSeconds("audioSecondsSent") > sent + 1);
-    click("talk");
     Map<String, Object> asked = awaitTurnEnd(next);
     assertEquals("completed", asked.get("terminal"), "the new question was answered: " + asked);
   }
