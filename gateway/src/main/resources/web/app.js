@@ -12,7 +12,7 @@ const MAX_RECORD_SECONDS = 120;  // the question spectrogram keeps at most this 
 // Counters the browser tests read; also handy in the console.
 const stats = {
   turnsStarted: 0, transcripts: 0, finalTranscripts: 0, answerDeltas: 0, answers: 0,
-  audioChunksSent: 0, audioSecondsSent: 0, audioChunksScheduled: 0, scheduledSeconds: 0,
+  audioSecondsCaptured: 0, audioChunksSent: 0, audioSecondsSent: 0, audioChunksScheduled: 0, scheduledSeconds: 0,
   spectrograms: 0, questionSpectrograms: 0, playbackStops: 0, bargeIns: 0, cancels: 0,
   errors: 0, completed: 0,
 };
@@ -221,6 +221,8 @@ function fail(turn, message) {
 function finish(turn) {
   if (turn.source) turn.source.close();
   if (!turn.terminal) turn.terminal = 'ended';
+  // A turn refused while still recording (too long, too much audio): release the microphone.
+  if (recording && recording.turn === turn) stopCapture();
   updateHistory(turn);
   if (turn === current) {
     setRunning(false);
@@ -328,6 +330,7 @@ function capture(rec, block) {
     rec.samples.push(block);
     rec.recorded += block.length;
   }
+  stats.audioSecondsCaptured += block.length / rec.rate;
   rec.pending.push(block);
   rec.pendingFrames += block.length;
   if (rec.pendingFrames >= CHUNK_SECONDS * rec.rate) flush(rec, false);
