@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One command to run the whole assistant on this machine: Kafka broker, topics, stt/llm/tts workers
-# and the gateway (gRPC 127.0.0.1:50051, OpenAI-compatible HTTP API http://127.0.0.1:8000/v1). A
-# process that exits unasked is restarted with back-off (1 s doubling to 30 s); the rest keep
+# and the gateway (gRPC on 127.0.0.1:50051, the OpenAI-compatible HTTP API on
+# http://127.0.0.1:8000/v1, the web playground on http://127.0.0.1:8080/; the banner prints them).
+# A process that exits unasked is restarted with back-off (1 s doubling to 30 s); the rest keep
 # running. Ctrl-C stops everything in reverse order.
 #   deploy/bin/run-local.sh [--config FILE] [--services gateway,stt,llm,tts] [--external-kafka]
 #                           [--scale stt=2,llm=2,tts=2,gateway=2]

@@ -83,7 +83,9 @@ public final class TransportBench {
                     "kafka.bootstrap.servers", bootstrap,
                     "topics.partitions", "12",
                     "gateway.admission.lag.enabled", "false",
-                    "gateway.max.inflight", "100000"))
+                    "gateway.max.inflight", "100000",
+                    // Measures the gRPC path only; no web playground on a fixed port.
+                    "gateway.web.enabled", "false"))
             // ASSISTANT_* variables and -D properties override, to compare client settings.
             .withAll(
                 Config.load(java.util.Optional.empty(), System.getenv(), System.getProperties())

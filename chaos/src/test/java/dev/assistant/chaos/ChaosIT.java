@@ -354,6 +354,7 @@ class ChaosIT {
       m.put("broker.classpath.file", classpath);
     }
     m.put(StackService.GRPC_PORT_KEY, Integer.toString(freePort()));
+    m.put("gateway.web.port", Integer.toString(freePort()));
     for (StackService s : StackService.values()) {
       m.put(s.metricsPortKey(), Integer.toString(freePort()));
     }

@@ -419,6 +419,13 @@ public final class LocalStack implements AutoCloseable {
     return m;
   }
 
+  /** Every gateway instance's web playground address, by instance name. */
+  public Map<String, String> playgroundUrls() {
+    Map<String, String> m = new LinkedHashMap<>();
+    planned.values().forEach(i -> Playground.url(config, i).ifPresent(u -> m.put(i.name(), u)));
+    return m;
+  }
+
   /** The Prometheus endpoint of each service instance, by instance name. */
   public Map<String, URI> metricsEndpoints() {
     Map<String, URI> m = new LinkedHashMap<>();

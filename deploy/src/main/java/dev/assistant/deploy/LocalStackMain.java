@@ -113,6 +113,11 @@ public final class LocalStackMain {
       lines.add(openAi + e.getValue() + "  (" + e.getKey() + "; base URL for OpenAI SDKs)");
       openAi = "                  ";
     }
+    String first = "  Web playground  ";
+    for (var e : stack.playgroundUrls().entrySet()) {
+      lines.add(first + e.getValue() + "  (" + e.getKey() + "; open it in a browser)");
+      first = "                  ";
+    }
     String broker =
         stack
             .brokerLogFile()

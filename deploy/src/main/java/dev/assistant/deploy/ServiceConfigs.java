@@ -53,6 +53,8 @@ final class ServiceConfigs {
     values.putIfAbsent(StackService.GRPC_HOST_KEY, StackOptions.LOOPBACK);
     if (instance.isGateway()) {
       openAiPort(config, instance).ifPresent(p -> values.put(OPENAI_PORT_KEY, Integer.toString(p)));
+      Playground.port(config, instance)
+          .ifPresent(p -> values.put(Playground.PORT_KEY, Integer.toString(p)));
       // Unset, the gateway's ID is <host>-<grpc port>: distinct per instance and stable across
       // restarts. A configured one is shared by all instances unless numbered.
       config

@@ -49,6 +49,7 @@ class LocalStackIT {
     m.put("kafka.bootstrap.servers", SharedTestBroker.get().bootstrapServers());
     m.put("topics.prefix", "stack-it.");
     m.put(StackService.GRPC_PORT_KEY, Integer.toString(FreePorts.next()));
+    m.put("gateway.web.port", Integer.toString(FreePorts.next()));
     for (StackService s : StackService.values()) {
       m.put(s.metricsPortKey(), Integer.toString(FreePorts.next()));
     }

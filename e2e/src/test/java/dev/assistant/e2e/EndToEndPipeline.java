@@ -208,6 +208,10 @@ final class EndToEndPipeline implements AutoCloseable {
     return gateway.port();
   }
 
+  Gateway gateway() {
+    return gateway;
+  }
+
   @Override
   public void close() {
     while (!started.isEmpty()) {

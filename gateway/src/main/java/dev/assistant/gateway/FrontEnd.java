@@ -28,7 +28,9 @@ public interface FrontEnd extends AutoCloseable {
 
     /** Every kind the gateway starts, in order. */
     static List<Factory> all() {
-      return List.of(new dev.assistant.gateway.openai.OpenAiApi.Factory());
+      return List.of(
+          new dev.assistant.gateway.openai.OpenAiApi.Factory(),
+          new dev.assistant.gateway.web.WebPlayground.Factory());
     }
   }
 }

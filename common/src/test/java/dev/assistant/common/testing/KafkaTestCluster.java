@@ -109,7 +109,10 @@ public final class KafkaTestCluster {
                     "topics.prefix",
                     prefix,
                     "topics.partitions",
-                    "3"))
+                    "3",
+                    // A gateway's web playground on a free port: tests run several gateways.
+                    "gateway.web.port",
+                    "0"))
             .withAll(extra);
     try (Admin admin = Admin.create(new KafkaSettings(config).admin())) {
       new TopicProvisioner(Topics.from(config), config).ensureAll(admin);
