@@ -208,10 +208,6 @@ final class EndToEndPipeline implements AutoCloseable {
     return gateway.port();
   }
 
-  Gateway gateway() {
-    return gateway;
-  }
-
   @Override
   public void close() {
     while (!started.isEmpty()) {
