@@ -303,7 +303,9 @@ class CommandLineIT {
   @Test
   void cancelStopsAConversationWhileItIsStillSpoken() throws Exception {
     Path dir = Files.createDirectories(work.resolve("cancel"));
-    double seconds = 8.0;
+    // Long enough that the request is still being spoken when the accepted event reaches the
+    // command line even on a slow machine; a cancel ends it long before.
+    double seconds = 30.0;
     Path wav = Files.write(dir.resolve("long.wav"), TestMedia.speechWav(seconds));
     long started = System.nanoTime();
     Process speaking =
