@@ -2,7 +2,7 @@
 # Benchmark of the command line: batch throughput against the slowest stage's capacity measured in
 # the same run, a PNG of item latency percentiles over the run, and the CLI's peak RSS streaming
 # manifests of 1,000 and 100,000 lines. Method and figures: docs/benchmarks/cli.md.
-#   cli/run-bench.sh [items=120] [parallel=8] [memoryLines=1000,100000]
+#   cli/run-bench.sh [items=120] [parallel=8] [memoryLines=1000,10000,100000]
 # Starts its own stack with deploy/bin/run-local.sh on ports apart from the defaults (broker 19392,
 # gateway 50351, metrics 9700-9703; run directory run/cli-bench) and stops it at the end.
 # BENCH_TARGET=host:port BENCH_METRICS=url,url,... uses a stack that is already running instead.
@@ -12,7 +12,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 items="${1:-120}"
 parallel="${2:-8}"
-memory_lines="${3:-1000,100000}"
+memory_lines="${3:-1000,10000,100000}"
 mvn_args=(-q -B ${MVN_ARGS:-})
 bench_dir="$root/run/cli-bench"
 mkdir -p "$bench_dir"
@@ -64,6 +64,9 @@ java -Xmx512m -cp "$cp" dev.assistant.cli.bench.CliBench throughput "$jar" "$BEN
 stop_stack
 launcher_pid=""
 
-echo "== memory: manifests of $memory_lines lines"
+echo "== memory: manifests of $memory_lines lines, the CLI with a 64 MiB heap"
+java -Xmx512m -cp "$cp" dev.assistant.cli.bench.CliBench memory "$jar" "$bench_dir/memory64" \
+  "$memory_lines" -Xmx64m
+echo "== memory: the same with the JVM's default flags (as bin/assistant runs it), up to 10,000"
 java -Xmx512m -cp "$cp" dev.assistant.cli.bench.CliBench memory "$jar" "$bench_dir/memory" \
-  "$memory_lines"
+  "${memory_lines%,100000}"
