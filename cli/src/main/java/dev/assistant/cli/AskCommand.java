@@ -60,6 +60,7 @@ final class AskCommand implements Callable<Integer> {
     if (audio == null && image == null && prompt == null) {
       throw new CliException(ExitCodes.USAGE, "give at least one of --audio, --image, --prompt");
     }
+    options.requireSpeechFor(audio != null, "--audio");
     AskRequest.Builder request = AskRequest.newBuilder().setTenant(client.tenant());
     if (id != null) {
       request.setRequestId(id);

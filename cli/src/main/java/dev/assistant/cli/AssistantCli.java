@@ -57,7 +57,7 @@ public final class AssistantCli {
   private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) {
     PrintWriter err = cmd.getErr();
     if (e instanceof StatusRuntimeException s) {
-      err.println("error: " + ExitCodes.describe(s.getStatus()));
+      err.println("error: " + describe(s));
       return ExitCodes.of(s.getStatus());
     }
     if (e instanceof CliException c) {
@@ -66,6 +66,25 @@ public final class AssistantCli {
     }
     err.println("error: " + e);
     return ExitCodes.SOFTWARE;
+  }
+
+  /**
+   * The status line, plus what the transport said (gRPC's own "io exception" names no address) and,
+   * when nothing answered, where the command looked.
+   */
+  static String describe(StatusRuntimeException s) {
+    StringBuilder b = new StringBuilder(ExitCodes.describe(s.getStatus()));
+    Throwable cause = s.getStatus().getCause();
+    while (cause != null && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    if (cause != null && cause.getMessage() != null) {
+      b.append(" (").append(cause.getMessage()).append(')');
+    }
+    if (s.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE) {
+      b.append("; is the gateway running at that address? (--target, env ASSISTANT_TARGET)");
+    }
+    return b.toString();
   }
 
   /** Version from the jar manifest (absent when run from classes). */

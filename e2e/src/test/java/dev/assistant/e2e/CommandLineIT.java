@@ -3,6 +3,7 @@ package dev.assistant.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,6 +11,7 @@ import dev.assistant.common.testing.TopicReader;
 import dev.assistant.internal.v1.ResultRecord;
 import java.io.File;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,11 +24,15 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.sound.sampled.AudioFormat;
 import javax.sound.sampled.AudioInputStream;
 import javax.sound.sampled.AudioSystem;
+import javax.sound.sampled.DataLine;
+import javax.sound.sampled.TargetDataLine;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -248,6 +254,138 @@ class CommandLineIT {
     assertTrue(bleu >= 0 && bleu <= 100, summary.toString());
   }
 
+  @Test
+  void healthSaysServingAndNothingListeningIsUnavailable() throws Exception {
+    Path dir = Files.createDirectories(work.resolve("health"));
+    Run r = run(dir, "health");
+    assertEquals(0, r.exit, r.toString());
+    assertTrue(r.out.contains("SERVING"), r.toString());
+
+    int closed;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closed = s.getLocalPort();
+    }
+    Run down = run(dir, "health", "--target", "127.0.0.1:" + closed, "--deadline", "5s");
+    assertEquals(14, down.exit, "UNAVAILABLE: " + down);
+    assertTrue(down.err.contains("UNAVAILABLE"), down.toString());
+  }
+
+  @Test
+  void converseStreamsAFileAndWatchReplaysItFromASequence() throws Exception {
+    Path dir = Files.createDirectories(work.resolve("converse"));
+    Path wav = Files.write(dir.resolve("question.wav"), TestMedia.speechWav(2.0));
+    Run r = run(dir, "converse", "--audio", wav.toString(), "--max-tokens", "2");
+    assertEquals(0, r.exit, r.toString());
+    assertTrue(r.out.contains("you said: "), r.toString());
+    assertTrue(r.out.contains("answer: "), r.toString());
+    assertTrue(r.out.contains("timings: stt: queued"), r.toString());
+    String id = requestId(r.err);
+
+    Run all = run(dir, "watch", id, "--json");
+    assertEquals(0, all.exit, all.toString());
+    List<JsonNode> events = jsonLines(all.out);
+    for (int i = 0; i < events.size(); i++) {
+      assertEquals(i + 1, events.get(i).get("sequence").asLong(), "gap-free from 1: " + all);
+    }
+    assertTrue(events.get(events.size() - 1).has("completed"), all.toString());
+
+    Run tail = run(dir, "watch", id, "--from", "3", "--json");
+    assertEquals(0, tail.exit, tail.toString());
+    List<JsonNode> fromThree = jsonLines(tail.out);
+    assertEquals(events.size() - 2, fromThree.size(), tail.toString());
+    assertEquals(3, fromThree.get(0).get("sequence").asLong(), tail.toString());
+    assertEquals(events.get(events.size() - 1), fromThree.get(fromThree.size() - 1));
+
+    Run unknown = run(dir, "watch", "no-such-request-" + UUID.randomUUID());
+    assertEquals(5, unknown.exit, "NOT_FOUND: " + unknown);
+  }
+
+  @Test
+  void cancelStopsAConversationWhileItIsStillSpoken() throws Exception {
+    Path dir = Files.createDirectories(work.resolve("cancel"));
+    // Long enough that the request is still being spoken when the accepted event reaches the
+    // command line even on a slow machine; a cancel ends it long before.
+    double seconds = 30.0;
+    Path wav = Files.write(dir.resolve("long.wav"), TestMedia.speechWav(seconds));
+    long started = System.nanoTime();
+    Process speaking =
+        start(
+            dir,
+            "speaking",
+            "converse",
+            "--audio",
+            wav.toString(),
+            "--realtime",
+            "--max-tokens",
+            "2");
+    Path err = dir.resolve("speaking.err");
+    long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
+    while (!Files.readString(err).contains("request ")
+        && speaking.isAlive()
+        && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    String id = requestId(Files.readString(err));
+    assertTrue(speaking.isAlive(), "still speaking when cancelled");
+
+    Run cancel = run(dir, "cancel", id);
+    assertEquals(0, cancel.exit, cancel.toString());
+    assertTrue(cancel.out.contains("cancelled " + id), cancel.toString());
+    assertTrue(speaking.waitFor(RUN_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+    double tookSeconds = (System.nanoTime() - started) / 1e9;
+    assertEquals(1, speaking.exitValue(), "CANCELLED: " + Files.readString(err));
+    assertTrue(
+        tookSeconds < seconds, "ended by the cancel, not by the audio (" + tookSeconds + " s)");
+
+    Run again = run(dir, "cancel", id);
+    assertEquals(0, again.exit, again.toString());
+    assertTrue(again.out.contains("already finished"), again.toString());
+    Run unknown = run(dir, "cancel", "no-such-request-" + UUID.randomUUID());
+    assertEquals(5, unknown.exit, "NOT_FOUND: " + unknown);
+  }
+
+  @Test
+  void realtimePacingTakesAsLongAsTheSpeech() throws Exception {
+    Path dir = Files.createDirectories(work.resolve("realtime"));
+    double seconds = 3.0;
+    Path wav = Files.write(dir.resolve("question.wav"), TestMedia.speechWav(seconds));
+    long started = System.nanoTime();
+    Run r = run(dir, "converse", "--audio", wav.toString(), "--realtime", "--max-tokens", "2");
+    double tookSeconds = (System.nanoTime() - started) / 1e9;
+    assertEquals(0, r.exit, r.toString());
+    assertTrue(r.out.contains("you said: "), r.toString());
+    assertTrue(tookSeconds >= seconds, "paced at real time: took " + tookSeconds + " s");
+  }
+
+  @Test
+  void micWithoutACaptureDeviceSaysSo() throws Exception {
+    assumeFalse(
+        AudioSystem.isLineSupported(
+            new DataLine.Info(TargetDataLine.class, new AudioFormat(16_000, 16, 1, true, false))),
+        "this machine has a capture device");
+    Path dir = Files.createDirectories(work.resolve("mic"));
+    Run r = run(dir, "converse", "--mic", "--seconds", "1");
+    assertEquals(14, r.exit, r.toString());
+    assertTrue(r.err.contains("no audio capture device"), r.toString());
+  }
+
+  private static String requestId(String stderr) {
+    Matcher m = Pattern.compile("(?m)^request (\\S+)").matcher(stderr);
+    assertTrue(m.find(), "the accepted line names the request: " + stderr);
+    return m.group(1);
+  }
+
+  private static List<JsonNode> jsonLines(String out) throws IOException {
+    List<JsonNode> l = new ArrayList<>();
+    for (String line : out.split("\n")) {
+      if (!line.isBlank()) {
+        l.add(JSON.readTree(line));
+      }
+    }
+    assertFalse(l.isEmpty(), "no events");
+    return l;
+  }
+
   private static void assertError(JsonNode n, String code, String reasonPart) {
     assertEquals("error", n.get("status").asText(), n.toString());
     JsonNode e = n.get("error");
@@ -276,7 +414,8 @@ class CommandLineIT {
     cmd.add("-jar");
     cmd.add(jar.toAbsolutePath().toString());
     cmd.addAll(List.of(args));
-    if (!args[0].equals("eval")) { // eval reads a file; it talks to no gateway
+    // eval reads a file and talks to no gateway; a case may name its own target
+    if (!args[0].equals("eval") && !List.of(args).contains("--target")) {
       cmd.add("--target");
       cmd.add("127.0.0.1:" + pipeline.port());
     }

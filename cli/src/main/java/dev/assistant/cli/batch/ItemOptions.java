@@ -41,6 +41,17 @@ public record ItemOptions(
         temperature != null ? temperature : defaults.temperature);
   }
 
+  /**
+   * These options for an item without speech: the recognition language means nothing there (the
+   * gateway refuses it), so a batch-wide {@code --language} default must not reach such items.
+   */
+  public ItemOptions withoutLanguage() {
+    return language == null
+        ? this
+        : new ItemOptions(
+            null, voice, maxTokens, systemPrompt, skipSpeech, speechLanguage, temperature);
+  }
+
   public RequestOptions toProto() {
     RequestOptions.Builder o = RequestOptions.newBuilder();
     if (language != null) {

@@ -47,7 +47,11 @@ final class ItemPreparer {
           null,
           e.getMessage());
     }
-    ItemOptions options = item.options().over(defaults);
+    // The batch's --language is the language of the items' speech: an item without audio does not
+    // get it (the gateway would refuse the item). An item's own "language" is sent as written, so a
+    // manifest that sets it on a text-only item gets the gateway's reason on that item.
+    ItemOptions options =
+        item.options().over(audio == null ? defaults.withoutLanguage() : defaults);
     String id =
         manifestId != null
             ? manifestId

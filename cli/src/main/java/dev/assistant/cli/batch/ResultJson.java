@@ -10,6 +10,7 @@ import dev.assistant.api.v1.StageTiming;
 import dev.assistant.api.v1.Transcript;
 import dev.assistant.cli.output.Durations;
 import io.grpc.Status;
+import java.time.Instant;
 
 /** Builds the one line of {@code results.jsonl} an item gets. */
 final class ResultJson {
@@ -104,6 +105,9 @@ final class ResultJson {
   }
 
   private void timings(Completed c, long clientMillis) {
+    // When the terminal event was seen: orders the items on the run's time axis (latency over
+    // time, throughput per interval) without the file's line order having to mean anything.
+    node.put("finished_at", Instant.now().toString());
     ObjectNode t = node.putObject("timings");
     if (c != null) {
       for (StageTiming st : c.getTimingsList()) {

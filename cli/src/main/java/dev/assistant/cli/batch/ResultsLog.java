@@ -41,6 +41,14 @@ public final class ResultsLog implements AutoCloseable {
   private long duplicatesRemoved;
   private long unreadableLines;
 
+  /** Bytes appended since open (guarded by {@code this}). */
+  private long appended;
+
+  /** Of those, bytes known to be on disk (guarded by {@link #syncLock}). */
+  private long synced;
+
+  private final Object syncLock = new Object();
+
   private ResultsLog(Path dir) throws IOException {
     Files.createDirectories(dir);
     this.path = dir.resolve(FILE);
@@ -177,21 +185,39 @@ public final class ResultsLog implements AutoCloseable {
   /**
    * Appends {@code line} for {@code id} unless the ID already has one; the line is on disk when
    * this returns true.
+   *
+   * <p>Group commit: the write is under the object's lock, the {@code fsync} after it under a
+   * second one, and one {@code fsync} covers every line written before it started. Threads that
+   * finish while another is syncing wait for it and then find their line already covered (or sync
+   * everything written so far at once), so a batch is not held to one item per disk flush.
    */
-  public synchronized boolean append(String id, String line) throws IOException {
-    long f = fingerprint(id);
-    if (done.contains(f)) {
-      return false;
-    }
+  public boolean append(String id, String line) throws IOException {
     if (line.indexOf('\n') >= 0) {
       throw new IllegalArgumentException("a result must be one line");
     }
-    ByteBuffer b = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
-    while (b.hasRemaining()) {
-      out.write(b);
+    long end;
+    synchronized (this) {
+      long f = fingerprint(id);
+      if (done.contains(f)) {
+        return false;
+      }
+      ByteBuffer b = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
+      while (b.hasRemaining()) {
+        appended += out.write(b);
+      }
+      done.add(f);
+      end = appended;
     }
-    out.force(false);
-    done.add(f);
+    synchronized (syncLock) {
+      if (synced < end) {
+        long upTo;
+        synchronized (this) {
+          upTo = appended;
+        }
+        out.force(false);
+        synced = upTo;
+      }
+    }
     return true;
   }
 

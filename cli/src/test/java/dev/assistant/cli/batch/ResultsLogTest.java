@@ -17,6 +17,42 @@ class ResultsLogTest {
   @TempDir Path dir;
 
   @Test
+  void concurrentAppendsAreWholeLinesEachOnce() throws Exception {
+    int threads = 8;
+    int perThread = 200;
+    try (ResultsLog log = ResultsLog.open(dir)) {
+      List<Thread> all = new java.util.ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int base = t * perThread;
+        Thread th =
+            new Thread(
+                () -> {
+                  for (int i = 0; i < perThread; i++) {
+                    // Every other thread also tries an ID another thread writes.
+                    String id = "i" + ((base + i) % (threads * perThread / 2));
+                    try {
+                      log.append(id, "{\"id\":\"" + id + "\",\"status\":\"ok\"}");
+                    } catch (java.io.IOException e) {
+                      throw new java.io.UncheckedIOException(e);
+                    }
+                  }
+                });
+        th.start();
+        all.add(th);
+      }
+      for (Thread t : all) {
+        t.join();
+      }
+    }
+    List<String> lines = Files.readAllLines(dir.resolve(ResultsLog.FILE));
+    assertEquals(threads * perThread / 2, lines.size());
+    assertEquals(lines.size(), new java.util.HashSet<>(lines).size(), "no ID twice");
+    for (String l : lines) {
+      assertTrue(l.matches("\\{\"id\":\"i[0-9]+\",\"status\":\"ok\"}"), l);
+    }
+  }
+
+  @Test
   void appendsEachIdOnceAcrossReopens() throws Exception {
     try (ResultsLog log = ResultsLog.open(dir)) {
       assertTrue(log.append("a", "{\"id\":\"a\",\"status\":\"ok\"}"));
