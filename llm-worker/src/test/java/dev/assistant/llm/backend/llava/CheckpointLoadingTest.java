@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import dev.assistant.llm.TestModels;
+import dev.assistant.llm.backend.config.ModelConfigException;
 import dev.assistant.llm.backend.nn.KvCache;
 import dev.assistant.llm.backend.nn.LlamaDecoder;
 import dev.assistant.llm.backend.nn.WeightFormat;
