@@ -5,6 +5,12 @@ package dev.assistant.llm.quant;
  * and packed codes stored contiguously, so a kernel walks one row's codes and scales sequentially.
  * Scales are fp32: 4 bytes per block, i.e. 0.5 bit per weight at block 64 (NF4 and Q4: 4.5 bits per
  * weight; INT8: 8.5).
+ *
+ * <p>What every format shares lives here: the code and scale arrays, quantization block by block (a
+ * format only encodes one block) and the memory count. The product kernels stay in the final format
+ * classes, each compiled for one format: a shared loop calling a per-format unpacking step would
+ * leave the JIT a call with several receivers in the innermost loop, where a call that is not
+ * inlined boxes every vector.
  */
 abstract class BlockQuantizedMatrix extends RowKernelMatrix {
 
@@ -14,15 +20,29 @@ abstract class BlockQuantizedMatrix extends RowKernelMatrix {
   /** {@code scales[row · blocksPerRow + block]}; 0 for an all-zero block. */
   protected final float[] scales;
 
+  /** Packed codes: row {@code r} occupies {@code [r · rowBytes, (r + 1) · rowBytes)}. */
+  protected final byte[] codes;
+
+  protected final int rowBytes;
+
   /** Whether this instance uses the Vector API kernels (false: scalar, for tests and old CPUs). */
   protected final boolean vector;
 
-  BlockQuantizedMatrix(int rows, int cols, int blockSize, boolean vector) {
+  /**
+   * @param rowBytes bytes of packed codes per row, in the format's layout
+   */
+  BlockQuantizedMatrix(int rows, int cols, int blockSize, boolean vector, int rowBytes) {
     super(rows, cols);
     this.vector = vector && Lanes.VECTOR;
     this.blockSize = blockSize;
-    this.blocksPerRow = (cols + blockSize - 1) / blockSize;
+    this.blocksPerRow = blocksPerRow(cols, blockSize);
     this.scales = new float[Math.multiplyExact(rows, blocksPerRow)];
+    this.rowBytes = rowBytes;
+    this.codes = new byte[Math.multiplyExact(rows, rowBytes)];
+  }
+
+  static int blocksPerRow(int cols, int blockSize) {
+    return (cols + blockSize - 1) / blockSize;
   }
 
   static QuantizedMatrix quantize(
@@ -84,9 +104,19 @@ abstract class BlockQuantizedMatrix extends RowKernelMatrix {
    */
   abstract float encodeBlock(float[] weights, int base, int row, int start, int end, float absmax);
 
+  /** Scale of the block that holds column {@code col} of row {@code row}. */
+  final float scale(int row, int col) {
+    return scales[row * blocksPerRow + col / blockSize];
+  }
+
   @Override
   public final int blockSize() {
     return blockSize;
+  }
+
+  @Override
+  public final long residentBytes() {
+    return codes.length + 4L * scales.length;
   }
 
   @Override

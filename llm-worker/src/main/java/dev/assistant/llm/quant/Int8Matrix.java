@@ -16,21 +16,13 @@ import jdk.incubator.vector.VectorOperators;
  */
 final class Int8Matrix extends BlockQuantizedMatrix {
 
-  private final byte[] codes;
-
   Int8Matrix(int rows, int cols, int blockSize, boolean vector) {
-    super(rows, cols, blockSize, vector);
-    this.codes = new byte[Math.multiplyExact(rows, cols)];
+    super(rows, cols, blockSize, vector, cols);
   }
 
   @Override
   public QuantFormat format() {
     return QuantFormat.INT8;
-  }
-
-  @Override
-  public long residentBytes() {
-    return codes.length + 4L * scales.length;
   }
 
   @Override

@@ -18,7 +18,7 @@ import jdk.incubator.vector.VectorShuffle;
  * and each lookup is two permutations plus a blend on the code's top bit. On JDK 17-19
  * matrix-vector products use {@link Nf4PairKernel} instead, and row decoding a scalar table.
  */
-final class Nf4Matrix extends BlockQuantizedMatrix {
+final class Nf4Matrix extends NibbleMatrix {
 
   /** The code book as float bits, split into vectors of L lanes (null without vector kernels). */
   private static final IntVector TABLE_LO;
@@ -43,13 +43,8 @@ final class Nf4Matrix extends BlockQuantizedMatrix {
       System.getProperty("dev.assistant.quant.nf4", "auto").equals("permute")
           || !Nf4PairKernel.supported();
 
-  private final byte[] codes;
-  private final int rowBytes;
-
   Nf4Matrix(int rows, int cols, int blockSize, boolean vector) {
     super(rows, cols, blockSize, vector);
-    this.rowBytes = NibbleLayout.rowBytes(blocksPerRow, blockSize);
-    this.codes = new byte[Math.multiplyExact(rows, rowBytes)];
   }
 
   @Override
@@ -58,28 +53,24 @@ final class Nf4Matrix extends BlockQuantizedMatrix {
   }
 
   @Override
-  public long residentBytes() {
-    return codes.length + 4L * scales.length;
-  }
-
-  @Override
   float encodeBlock(float[] weights, int base, int row, int start, int end, float absmax) {
     int rowBase = row * rowBytes;
     for (int j = start; j < end; j++) {
       int code =
           absmax == 0 ? Nf4CodeBook.ZERO_CODE : Nf4CodeBook.nearestCode(weights[base + j] / absmax);
-      codes[NibbleLayout.byteIndex(rowBase, j)] |= (byte) (code << NibbleLayout.shift(j));
+      putNibble(rowBase, j, code);
     }
     return absmax;
   }
 
-  private int code(int rowBase, int col) {
-    return (codes[NibbleLayout.byteIndex(rowBase, col)] >> NibbleLayout.shift(col)) & 0xF;
+  @Override
+  float level(int code) {
+    return Nf4CodeBook.LEVELS[code];
   }
 
   @Override
   void matVecRows(float[] x, float[] y, int rowStart, int rowEnd) {
-    int vectorCols = vector ? cols / NibbleLayout.GROUP * NibbleLayout.GROUP : 0;
+    int vectorCols = vectorCols();
     float[] xPairs =
         vectorCols > 0 && !PERMUTE_LOOKUP ? Nf4PairKernel.interleave(x, vectorCols) : null;
     for (int r = rowStart; r < rowEnd; r++) {
@@ -127,7 +118,7 @@ final class Nf4Matrix extends BlockQuantizedMatrix {
     float[] levels = Nf4CodeBook.LEVELS;
     int rowBase = row * rowBytes;
     for (int j = 0; j < vectorCols; j += NibbleLayout.GROUP) {
-      float scale = scales[row * blocksPerRow + j / blockSize];
+      float scale = scale(row, j);
       int offset = rowBase + j / 2;
       int out = dstOff + j;
       for (int k = 0; k < NibbleLayout.GROUP_BYTES; k++) {
@@ -151,25 +142,15 @@ final class Nf4Matrix extends BlockQuantizedMatrix {
         .reinterpretAsFloats();
   }
 
-  private float dotScalar(int row, float[] x, int from, int to) {
-    int rowBase = row * rowBytes;
-    float sum = 0;
-    for (int j = from; j < to; j++) {
-      float w = Nf4CodeBook.LEVELS[code(rowBase, j)] * scales[row * blocksPerRow + j / blockSize];
-      sum += w * x[j];
-    }
-    return sum;
-  }
-
   @Override
   void decodeRow(int row, float[] dst, int dstOff) {
     int rowBase = row * rowBytes;
-    int vectorCols = vector ? cols / NibbleLayout.GROUP * NibbleLayout.GROUP : 0;
+    int vectorCols = vectorCols();
     if (!PERMUTE_LOOKUP) {
       decodeGroupsScalar(row, dst, dstOff, vectorCols);
     } else {
       for (int j = 0; j < vectorCols; j += NibbleLayout.GROUP) {
-        float scale = scales[row * blocksPerRow + j / blockSize];
+        float scale = scale(row, j);
         int offset = rowBase + j / 2;
         for (int k = 0; k < NibbleLayout.GROUP_BYTES; k += L) {
           IntVector packed =
@@ -183,9 +164,6 @@ final class Nf4Matrix extends BlockQuantizedMatrix {
         }
       }
     }
-    for (int j = vectorCols; j < cols; j++) {
-      dst[dstOff + j] =
-          Nf4CodeBook.LEVELS[code(rowBase, j)] * scales[row * blocksPerRow + j / blockSize];
-    }
+    decodeScalar(row, dst, dstOff, vectorCols);
   }
 }

@@ -16,25 +16,15 @@ import jdk.incubator.vector.VectorOperators;
  * sign extension, shifted right by 4, is already the signed high nibble; shifting left by 28 and
  * back gives the signed low nibble — three integer operations per 16 weights, then int→float.
  */
-final class Q4Matrix extends BlockQuantizedMatrix {
-
-  private final byte[] codes;
-  private final int rowBytes;
+final class Q4Matrix extends NibbleMatrix {
 
   Q4Matrix(int rows, int cols, int blockSize, boolean vector) {
     super(rows, cols, blockSize, vector);
-    this.rowBytes = NibbleLayout.rowBytes(blocksPerRow, blockSize);
-    this.codes = new byte[Math.multiplyExact(rows, rowBytes)];
   }
 
   @Override
   public QuantFormat format() {
     return QuantFormat.Q4;
-  }
-
-  @Override
-  public long residentBytes() {
-    return codes.length + 4L * scales.length;
   }
 
   @Override
@@ -46,22 +36,20 @@ final class Q4Matrix extends BlockQuantizedMatrix {
     int rowBase = row * rowBytes;
     for (int j = start; j < end; j++) {
       int q = Math.max(-7, Math.min(7, Math.round(weights[base + j] / step)));
-      int index = NibbleLayout.byteIndex(rowBase, j);
-      codes[index] |= (byte) ((q & 0xF) << NibbleLayout.shift(j));
+      putNibble(rowBase, j, q);
     }
     return step;
   }
 
-  /** Signed code of column {@code col}. */
-  private int code(int rowBase, int col) {
-    int packed = codes[NibbleLayout.byteIndex(rowBase, col)];
-    // move the wanted nibble to the top 4 bits, then sign-extend it down
-    return (packed << (28 - NibbleLayout.shift(col))) >> 28;
+  /** The code as a two's complement nibble: move it to the top 4 bits, sign-extend it down. */
+  @Override
+  float level(int code) {
+    return (code << 28) >> 28;
   }
 
   @Override
   void matVecRows(float[] x, float[] y, int rowStart, int rowEnd) {
-    int vectorCols = vector ? cols / NibbleLayout.GROUP * NibbleLayout.GROUP : 0;
+    int vectorCols = vectorCols();
     for (int r = rowStart; r < rowEnd; r++) {
       float sum = vectorCols > 0 ? dotGroupsVector(r, x, vectorCols) : 0;
       y[r] = sum + dotScalar(r, x, vectorCols, cols);
@@ -105,21 +93,12 @@ final class Q4Matrix extends BlockQuantizedMatrix {
     return (FloatVector) packed.lanewise(VectorOperators.ASHR, 4).convert(VectorOperators.I2F, 0);
   }
 
-  private float dotScalar(int row, float[] x, int from, int to) {
-    int rowBase = row * rowBytes;
-    float sum = 0;
-    for (int j = from; j < to; j++) {
-      sum += code(rowBase, j) * scales[row * blocksPerRow + j / blockSize] * x[j];
-    }
-    return sum;
-  }
-
   @Override
   void decodeRow(int row, float[] dst, int dstOff) {
     int rowBase = row * rowBytes;
-    int vectorCols = vector ? cols / NibbleLayout.GROUP * NibbleLayout.GROUP : 0;
+    int vectorCols = vectorCols();
     for (int j = 0; j < vectorCols; j += NibbleLayout.GROUP) {
-      float scale = scales[row * blocksPerRow + j / blockSize];
+      float scale = scale(row, j);
       int offset = rowBase + j / 2;
       for (int k = 0; k < NibbleLayout.GROUP_BYTES; k += L) {
         IntVector packed =
@@ -129,8 +108,6 @@ final class Q4Matrix extends BlockQuantizedMatrix {
         highNibbles(packed).mul(scale).intoArray(dst, dstOff + j + 16 + k);
       }
     }
-    for (int j = vectorCols; j < cols; j++) {
-      dst[dstOff + j] = code(rowBase, j) * scales[row * blocksPerRow + j / blockSize];
-    }
+    decodeScalar(row, dst, dstOff, vectorCols);
   }
 }

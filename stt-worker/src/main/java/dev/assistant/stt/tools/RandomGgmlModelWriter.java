@@ -1,5 +1,6 @@
 package dev.assistant.stt.tools;
 
+import dev.assistant.common.numeric.Half;
 import dev.assistant.stt.backend.GgmlModelValidator;
 import dev.assistant.stt.backend.GgmlType;
 import dev.assistant.stt.backend.WhisperHyperParameters;
@@ -167,7 +168,7 @@ public final class RandomGgmlModelWriter {
       float v =
           norm ? 1f : zero ? 0f : (float) ((random.nextDouble() * 2 - 1) * scale * Math.sqrt(3));
       if (type == GgmlType.F16) {
-        le.int16(Half.fromFloat(v));
+        le.int16(Half.floatToF16(v));
       } else {
         le.float32(v);
       }

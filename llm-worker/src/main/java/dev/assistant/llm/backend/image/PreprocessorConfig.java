@@ -3,7 +3,7 @@ package dev.assistant.llm.backend.image;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.assistant.llm.backend.llava.ModelConfigException;
+import dev.assistant.llm.backend.config.ModelConfigException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

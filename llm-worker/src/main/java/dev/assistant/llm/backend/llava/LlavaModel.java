@@ -13,6 +13,7 @@ import dev.assistant.llm.backend.TokenListener;
 import dev.assistant.llm.backend.VisionLanguageModel;
 import dev.assistant.llm.backend.batch.BatchScheduler;
 import dev.assistant.llm.backend.batch.Sequence;
+import dev.assistant.llm.backend.config.LlavaConfig;
 import dev.assistant.llm.backend.image.ImageDecoder;
 import dev.assistant.llm.backend.image.ImagePreprocessor;
 import dev.assistant.llm.backend.image.PreprocessorConfig;

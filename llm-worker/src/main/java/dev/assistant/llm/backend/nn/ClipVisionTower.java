@@ -6,8 +6,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.assistant.llm.backend.llava.LlavaConfig;
-import dev.assistant.llm.backend.llava.VisionConfig;
+import dev.assistant.llm.backend.config.LlavaConfig;
+import dev.assistant.llm.backend.config.VisionConfig;
 import java.util.List;
 
 /**

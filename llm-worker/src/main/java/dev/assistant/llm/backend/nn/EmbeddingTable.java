@@ -1,6 +1,6 @@
 package dev.assistant.llm.backend.nn;
 
-import dev.assistant.llm.backend.safetensors.Half;
+import dev.assistant.common.numeric.Half;
 import dev.assistant.llm.quant.QuantizedMatrix;
 
 /**

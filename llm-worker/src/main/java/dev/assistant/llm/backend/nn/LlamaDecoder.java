@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.assistant.llm.backend.llava.TextConfig;
+import dev.assistant.llm.backend.config.TextConfig;
 import java.util.List;
 
 /**

@@ -1,9 +1,9 @@
 package dev.assistant.llm.backend.nn;
 
 import ai.djl.ndarray.NDArray;
-import dev.assistant.llm.backend.llava.LlavaConfig;
-import dev.assistant.llm.backend.llava.TextConfig;
-import dev.assistant.llm.backend.llava.VisionConfig;
+import dev.assistant.llm.backend.config.LlavaConfig;
+import dev.assistant.llm.backend.config.TextConfig;
+import dev.assistant.llm.backend.config.VisionConfig;
 import dev.assistant.llm.backend.safetensors.Checkpoint;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.assistant.llm.backend.llava.RopeConfig;
+import dev.assistant.llm.backend.config.RopeConfig;
 
 /**
  * Rotary position embedding in the rotate-half form (the head's two halves are the pairs, not

@@ -4,6 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.assistant.common.numeric.Half;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -167,9 +168,7 @@ public final class SafetensorsFile implements AutoCloseable {
           case F32 -> buf.asFloatBuffer().get(out, done, count);
           case F16 -> {
             buf.asShortBuffer().get(halves, 0, count);
-            for (int i = 0; i < count; i++) {
-              out[done + i] = Half.F16_TO_FLOAT[halves[i] & 0xffff];
-            }
+            Half.f16ToFloat(halves, 0, out, done, count);
           }
           case BF16 -> {
             buf.asShortBuffer().get(halves, 0, count);

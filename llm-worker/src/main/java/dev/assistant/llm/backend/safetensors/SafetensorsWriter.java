@@ -2,6 +2,7 @@ package dev.assistant.llm.backend.safetensors;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import dev.assistant.common.numeric.Half;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;

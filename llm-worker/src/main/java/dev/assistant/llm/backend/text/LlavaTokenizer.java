@@ -5,7 +5,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.assistant.llm.backend.llava.ModelConfigException;
+import dev.assistant.llm.backend.config.ModelConfigException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

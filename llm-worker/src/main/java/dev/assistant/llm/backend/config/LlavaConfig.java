@@ -1,4 +1,4 @@
-package dev.assistant.llm.backend.llava;
+package dev.assistant.llm.backend.config;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

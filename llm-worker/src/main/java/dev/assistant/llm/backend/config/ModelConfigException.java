@@ -1,4 +1,4 @@
-package dev.assistant.llm.backend.llava;
+package dev.assistant.llm.backend.config;
 
 /** A model directory's configuration is missing, malformed or inconsistent. */
 public class ModelConfigException extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.assistant.llm.backend.llava;
+package dev.assistant.llm.backend.config;
 
 /**
  * The CLIP ViT vision tower ({@code vision_config}); defaults are transformers' {@code

@@ -1,12 +1,16 @@
-package dev.assistant.llm.backend.safetensors;
+package dev.assistant.common.numeric;
 
 /**
- * Conversions between fp32 and the 16-bit float formats. Written here (not via DJL) because DJL
- * aborts the JVM on any bfloat16 array, and Java 17 has no {@code Float.float16ToFloat}.
+ * Conversions between fp32 and the 16-bit float formats (IEEE 754 binary16 and bfloat16), shared by
+ * the model code that reads and writes half-precision checkpoints (llm-worker's safetensors,
+ * stt-worker's ggml test models). Written here rather than taken from DJL because DJL aborts the
+ * JVM on any bfloat16 array, and Java 17 has no {@code Float.float16ToFloat}.
+ *
+ * <p>Thread-safety: stateless; the lookup table is filled once at class initialization.
  */
 public final class Half {
   /** Every binary16 value as float, for bulk conversion by lookup. */
-  static final float[] F16_TO_FLOAT = new float[1 << 16];
+  private static final float[] F16_TO_FLOAT = new float[1 << 16];
 
   static {
     for (int i = 0; i < F16_TO_FLOAT.length; i++) {
@@ -34,6 +38,17 @@ public final class Half {
       return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
     }
     return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
+  }
+
+  /**
+   * {@code dst[dstOff + i] = f16ToFloat(src[srcOff + i])} for i in {@code [0, count)}, by table
+   * lookup: one load per value instead of decoding its bits, for checkpoints of hundreds of
+   * millions of values.
+   */
+  public static void f16ToFloat(short[] src, int srcOff, float[] dst, int dstOff, int count) {
+    for (int i = 0; i < count; i++) {
+      dst[dstOff + i] = F16_TO_FLOAT[src[srcOff + i] & 0xffff];
+    }
   }
 
   /** Float to binary16 bits, round to nearest even, overflow to infinity. */

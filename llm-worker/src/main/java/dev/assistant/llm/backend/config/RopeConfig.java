@@ -1,4 +1,4 @@
-package dev.assistant.llm.backend.llava;
+package dev.assistant.llm.backend.config;
 
 /**
  * Rotary position embedding: base {@code rope_theta} and optional {@code rope_scaling} (linear

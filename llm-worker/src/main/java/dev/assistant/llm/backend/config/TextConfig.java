@@ -1,4 +1,4 @@
-package dev.assistant.llm.backend.llava;
+package dev.assistant.llm.backend.config;
 
 /**
  * The Llama language model's dimensions ({@code text_config}). Defaults are transformers' {@code

@@ -1,4 +1,4 @@
-package dev.assistant.llm.backend.llava;
+package dev.assistant.llm.backend.config;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
