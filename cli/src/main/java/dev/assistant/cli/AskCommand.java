@@ -7,6 +7,8 @@ import dev.assistant.api.v1.AudioInput;
 import dev.assistant.api.v1.Image;
 import dev.assistant.api.v1.RequestOptions;
 import dev.assistant.cli.output.EventOutput;
+import dev.assistant.cli.status.CliException;
+import dev.assistant.cli.status.ExitCodes;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
 import java.nio.file.Files;

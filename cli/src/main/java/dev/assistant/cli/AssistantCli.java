@@ -1,5 +1,7 @@
 package dev.assistant.cli;
 
+import dev.assistant.cli.status.CliException;
+import dev.assistant.cli.status.ExitCodes;
 import io.grpc.StatusRuntimeException;
 import java.io.PrintWriter;
 import picocli.CommandLine;

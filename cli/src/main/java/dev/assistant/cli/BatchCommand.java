@@ -6,6 +6,8 @@ import dev.assistant.cli.batch.ItemOptions;
 import dev.assistant.cli.batch.ItemSource;
 import dev.assistant.cli.batch.ManifestReader;
 import dev.assistant.cli.output.LiveLine;
+import dev.assistant.cli.status.CliException;
+import dev.assistant.cli.status.ExitCodes;
 import io.grpc.ManagedChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;

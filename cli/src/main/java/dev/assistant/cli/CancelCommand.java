@@ -3,6 +3,7 @@ package dev.assistant.cli;
 import dev.assistant.api.v1.AssistantGrpc;
 import dev.assistant.api.v1.CancelRequest;
 import dev.assistant.api.v1.CancelResponse;
+import dev.assistant.cli.status.ExitCodes;
 import io.grpc.ManagedChannel;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;

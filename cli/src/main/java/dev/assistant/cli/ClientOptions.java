@@ -1,5 +1,7 @@
 package dev.assistant.cli;
 
+import dev.assistant.cli.status.CliException;
+import dev.assistant.cli.status.ExitCodes;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.time.Duration;

@@ -11,6 +11,8 @@ import dev.assistant.api.v1.Event;
 import dev.assistant.api.v1.Image;
 import dev.assistant.api.v1.RequestOptions;
 import dev.assistant.cli.output.EventOutput;
+import dev.assistant.cli.status.CliException;
+import dev.assistant.cli.status.ExitCodes;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;

@@ -7,6 +7,8 @@ import dev.assistant.cli.eval.Bleu;
 import dev.assistant.cli.eval.ChrF;
 import dev.assistant.cli.eval.CorpusScores;
 import dev.assistant.cli.eval.WordErrorRate;
+import dev.assistant.cli.status.CliException;
+import dev.assistant.cli.status.ExitCodes;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;

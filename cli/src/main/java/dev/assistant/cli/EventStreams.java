@@ -2,6 +2,7 @@ package dev.assistant.cli;
 
 import dev.assistant.api.v1.Event;
 import dev.assistant.cli.output.EventOutput;
+import dev.assistant.cli.status.ExitCodes;
 import io.grpc.StatusRuntimeException;
 import java.util.Iterator;
 

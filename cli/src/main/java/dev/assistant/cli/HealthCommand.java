@@ -1,5 +1,6 @@
 package dev.assistant.cli;
 
+import dev.assistant.cli.status.ExitCodes;
 import io.grpc.ManagedChannel;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;

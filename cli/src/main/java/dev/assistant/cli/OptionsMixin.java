@@ -1,6 +1,8 @@
 package dev.assistant.cli;
 
 import dev.assistant.api.v1.RequestOptions;
+import dev.assistant.cli.status.CliException;
+import dev.assistant.cli.status.ExitCodes;
 import picocli.CommandLine.Option;
 
 /** Request options shared by {@code ask} and {@code converse}. */

@@ -1,7 +1,7 @@
 package dev.assistant.cli.batch;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.assistant.cli.CliException;
+import dev.assistant.cli.status.CliException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;

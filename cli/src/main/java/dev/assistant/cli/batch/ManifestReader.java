@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.assistant.cli.CliException;
+import dev.assistant.cli.status.CliException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;

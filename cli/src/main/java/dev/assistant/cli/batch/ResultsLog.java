@@ -2,8 +2,8 @@ package dev.assistant.cli.batch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.assistant.cli.CliException;
-import dev.assistant.cli.ExitCodes;
+import dev.assistant.cli.status.CliException;
+import dev.assistant.cli.status.ExitCodes;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -1,4 +1,4 @@
-package dev.assistant.cli;
+package dev.assistant.cli.status;
 
 import io.grpc.Status;
 

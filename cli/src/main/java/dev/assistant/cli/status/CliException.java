@@ -1,4 +1,4 @@
-package dev.assistant.cli;
+package dev.assistant.cli.status;
 
 /** A failure the user can act on: printed as one line, and the process exits with its code. */
 public final class CliException extends RuntimeException {
