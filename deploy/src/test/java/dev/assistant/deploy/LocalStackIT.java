@@ -24,6 +24,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,6 +84,7 @@ class LocalStackIT {
       Event last = events.get(events.size() - 1);
       assertTrue(last.hasCompleted(), "last event: " + last);
       assertTrue(events.stream().anyMatch(Event::hasAnswer), "an answer came back");
+      everyMonitoredMetricIsExposed(http, stack);
       // The workers announced what they serve: a voice none has is refused at once.
       io.grpc.StatusRuntimeException refused =
           assertThrows(
@@ -98,6 +101,26 @@ class LocalStackIT {
     try (var pids = Files.list(runDir.resolve("pids"))) {
       assertEquals(List.of(), pids.toList(), "every process stopped and its PID file removed");
     }
+  }
+
+  /**
+   * Every metric the Grafana dashboard and the alert rules name is on some service's /metrics once
+   * a request has gone through (labelled series appear with their first observation).
+   */
+  private static void everyMonitoredMetricIsExposed(HttpClient http, LocalStack stack)
+      throws Exception {
+    Set<String> exposed = new TreeSet<>();
+    for (var e : stack.metricsEndpoints().entrySet()) {
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(e.getValue()).timeout(Duration.ofSeconds(10)).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, r.statusCode(), e.getKey());
+      exposed.addAll(MonitoredMetrics.exposed(r.body()));
+    }
+    Set<String> missing = new TreeSet<>(MonitoredMetrics.all());
+    missing.removeAll(exposed);
+    assertEquals(Set.of(), missing, "named in the dashboard or alerts but not exposed");
   }
 
   private static void askWithVoice(int grpcPort, String voice) {

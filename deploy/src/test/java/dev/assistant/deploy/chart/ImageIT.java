@@ -1,0 +1,130 @@
+package dev.assistant.deploy.chart;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The image tarballs Jib built (profile {@code images}, which CI runs): each image's own config
+ * has the entrypoint, user and ports the chart relies on (ChartImagesTest checks the chart against
+ * the same Jib configuration), and its layers hold what that entrypoint needs: the Java runtime,
+ * its loader and libraries, the service's jar, a passwd entry for the user and /tmp.
+ */
+class ImageIT {
+  static final Path TARGET = Path.of(System.getProperty("repo.root", ".."), "deploy", "target");
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void everyImageRunsWhatTheChartExpects() throws Exception {
+    assumeTrue(
+        Boolean.getBoolean("images.built"), "images not built (mvn -Pimages ... package)");
+    for (var e : JibImages.read().entrySet()) {
+      JibImages.Image expected = e.getValue();
+      Path tar = TARGET.resolve("jib-" + e.getKey() + ".tar");
+      assertTrue(Files.isRegularFile(tar), tar + " built");
+      Image image = Image.read(tar);
+      String n = expected.name();
+      JsonNode config = image.config.get("config");
+      List<String> entrypoint = new ArrayList<>();
+      config.get("Entrypoint").forEach(a -> entrypoint.add(a.asText()));
+      assertEquals(expected.entrypoint(), entrypoint, n);
+      assertEquals("65532:65532", config.get("User").asText(), n);
+      for (int port : expected.ports()) {
+        assertTrue(config.at("/ExposedPorts").has(port + "/tcp"), n + " exposes " + port);
+      }
+      List<String> env = new ArrayList<>();
+      config.get("Env").forEach(v -> env.add(v.asText()));
+      assertTrue(env.contains("PATH=/opt/java/bin"), n + " " + env);
+      assertTrue(env.contains("DJL_CACHE_DIR=/tmp/djl"), n + " " + env);
+
+      TarEntries.Entry java = image.entry("opt/java/bin/java");
+      assertEquals(0755, java.mode() & 0777, n + ": java is executable");
+      assertTrue(image.files.containsKey("lib64/ld-linux-x86-64.so.2"), n + " has its loader");
+      assertTrue(image.files.containsKey("lib/x86_64-linux-gnu/libc.so.6"), n + " has libc");
+      assertTrue(image.files.containsKey("opt/java/lib/server/libjvm.so"), n);
+      assertTrue(image.files.containsKey("opt/java/lib/libjli.so"), n);
+      assertTrue(image.entry("tmp").isDirectory(), n + " has /tmp");
+      assertTrue(image.passwd.contains(":65532:65532:"), n + " names user 65532");
+      // The jar the entrypoint runs is the module's shaded jar, byte for byte in size.
+      String jarPath = expected.jar().substring(1);
+      TarEntries.Entry jar = image.entry(jarPath);
+      String module = Path.of(jarPath).getFileName().toString().replace("-0.1.0-SNAPSHOT-all.jar", "");
+      Path built =
+          Path.of(System.getProperty("repo.root", ".."), module, "target")
+              .resolve(Path.of(jarPath).getFileName());
+      assertEquals(Files.size(built), jar.size(), n + " holds " + built);
+      assertTrue(
+          image.files.keySet().stream().noneMatch(f -> f.startsWith("app/")),
+          n + ": nothing of the deploy module's own classes under /app");
+    }
+  }
+
+  /** One image tarball: its config and the union of its layers' files. */
+  static final class Image {
+    JsonNode config;
+    final Map<String, TarEntries.Entry> files = new HashMap<>();
+    String passwd = "";
+
+    static Image read(Path tarball) throws IOException {
+      Map<String, byte[]> small = new HashMap<>();
+      Image image = new Image();
+      List<String> layerNames = new ArrayList<>();
+      // Pass 1: manifest and config (small files at the top level of the tarball).
+      try (InputStream in = new BufferedInputStream(Files.newInputStream(tarball))) {
+        TarEntries.read(
+            in,
+            (entry, content) -> {
+              if (entry.name().endsWith(".json")) {
+                small.put(entry.name(), content.readAllBytes());
+              }
+            });
+      }
+      JsonNode manifest = JSON.readTree(small.get("manifest.json")).get(0);
+      image.config = JSON.readTree(small.get(manifest.get("Config").asText()));
+      manifest.get("Layers").forEach(l -> layerNames.add(l.asText()));
+      // Pass 2: every layer's entries.
+      try (InputStream in = new BufferedInputStream(Files.newInputStream(tarball))) {
+        TarEntries.read(
+            in,
+            (entry, content) -> {
+              if (layerNames.contains(entry.name())) {
+                TarEntries.read(
+                    new GZIPInputStream(content, 1 << 16),
+                    (file, data) -> {
+                      image.files.put(file.name().replaceFirst("/$", ""), file);
+                      if (file.name().equals("etc/passwd")) {
+                        image.passwd =
+                            new String(data.readAllBytes(), StandardCharsets.UTF_8);
+                      }
+                    });
+              }
+            });
+      }
+      return image;
+    }
+
+    TarEntries.Entry entry(String path) {
+      TarEntries.Entry e = files.get(path);
+      if (e == null) {
+        throw new AssertionError("no " + path + " in the image");
+      }
+      return e;
+    }
+  }
+
+}
