@@ -20,10 +20,10 @@ import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The image tarballs Jib built (profile {@code images}, which CI runs): each image's own config
- * has the entrypoint, user and ports the chart relies on (ChartImagesTest checks the chart against
- * the same Jib configuration), and its layers hold what that entrypoint needs: the Java runtime,
- * its loader and libraries, the service's jar, a passwd entry for the user and /tmp.
+ * The image tarballs Jib built (profile {@code images}, which CI runs): each image's own config has
+ * the entrypoint, user and ports the chart relies on (ChartImagesTest checks the chart against the
+ * same Jib configuration), and its layers hold what that entrypoint needs: the Java runtime, its
+ * loader and libraries, the service's jar, a passwd entry for the user and /tmp.
  */
 class ImageIT {
   static final Path TARGET = Path.of(System.getProperty("repo.root", ".."), "deploy", "target");
@@ -31,8 +31,7 @@ class ImageIT {
 
   @Test
   void everyImageRunsWhatTheChartExpects() throws Exception {
-    assumeTrue(
-        Boolean.getBoolean("images.built"), "images not built (mvn -Pimages ... package)");
+    assumeTrue(Boolean.getBoolean("images.built"), "images not built (mvn -Pimages ... package)");
     for (var e : JibImages.read().entrySet()) {
       JibImages.Image expected = e.getValue();
       Path tar = TARGET.resolve("jib-" + e.getKey() + ".tar");
@@ -63,7 +62,8 @@ class ImageIT {
       // The jar the entrypoint runs is the module's shaded jar, byte for byte in size.
       String jarPath = expected.jar().substring(1);
       TarEntries.Entry jar = image.entry(jarPath);
-      String module = Path.of(jarPath).getFileName().toString().replace("-0.1.0-SNAPSHOT-all.jar", "");
+      String module =
+          Path.of(jarPath).getFileName().toString().replace("-0.1.0-SNAPSHOT-all.jar", "");
       Path built =
           Path.of(System.getProperty("repo.root", ".."), module, "target")
               .resolve(Path.of(jarPath).getFileName());
@@ -108,8 +108,7 @@ class ImageIT {
                     (file, data) -> {
                       image.files.put(file.name().replaceFirst("/$", ""), file);
                       if (file.name().equals("etc/passwd")) {
-                        image.passwd =
-                            new String(data.readAllBytes(), StandardCharsets.UTF_8);
+                        image.passwd = new String(data.readAllBytes(), StandardCharsets.UTF_8);
                       }
                     });
               }
@@ -126,5 +125,4 @@ class ImageIT {
       return e;
     }
   }
-
 }

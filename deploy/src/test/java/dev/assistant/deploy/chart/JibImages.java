@@ -42,6 +42,7 @@ final class JibImages {
     if (jib == null) {
       throw new AssertionError("no jib-maven-plugin in " + POM);
     }
+    String version = text(child(doc.getDocumentElement(), "parent"), "version");
     Element shared = child(jib, "configuration");
     String user = text(child(shared, "container"), "user");
     Map<String, Image> out = new LinkedHashMap<>();
@@ -52,7 +53,7 @@ final class JibImages {
       Element container = child(config, "container");
       List<String> entrypoint = new ArrayList<>();
       for (Element arg : children(child(container, "entrypoint"), "arg")) {
-        entrypoint.add(arg.getTextContent().trim());
+        entrypoint.add(arg.getTextContent().trim().replace("${project.version}", version));
       }
       List<Integer> ports = new ArrayList<>();
       Element portList = child(container, "ports");

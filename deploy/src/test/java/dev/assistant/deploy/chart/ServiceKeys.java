@@ -33,6 +33,9 @@ final class ServiceKeys {
   private ServiceKeys() {}
 
   static boolean isRead(String key) {
+    if (key.equals("config")) {
+      return true; // ASSISTANT_CONFIG: the file itself (Config.fromArgs)
+    }
     if (PASSED_THROUGH.stream().anyMatch(key::startsWith)) {
       return true;
     }
@@ -40,7 +43,9 @@ final class ServiceKeys {
     // WorkerSettings' per-stage overlay.
     String unstaged = key.replaceFirst("^(stt|llm|tts)\\.(?=metrics\\.port$|worker\\.)", "");
     if (!unstaged.equals(key)) {
-      return unstaged.equals("metrics.port") ? source().contains("\".metrics.port\"") : isRead(unstaged);
+      return unstaged.equals("metrics.port")
+          ? source().contains("\".metrics.port\"")
+          : isRead(unstaged);
     }
     return source().contains("\"" + key + "\"");
   }

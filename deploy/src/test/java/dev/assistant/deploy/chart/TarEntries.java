@@ -5,8 +5,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Reads a tar stream entry by entry (ustar, with PAX and GNU long names), enough to look into
- * the image tarballs Jib writes and their layers.
+ * Reads a tar stream entry by entry (ustar, with PAX and GNU long names), enough to look into the
+ * image tarballs Jib writes and their layers.
  */
 final class TarEntries {
   record Entry(String name, int mode, long size, char type, String linkName) {
