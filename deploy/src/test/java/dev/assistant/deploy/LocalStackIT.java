@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.google.protobuf.ByteString;
 import dev.assistant.api.v1.AskRequest;
+import dev.assistant.api.v1.AudioEncoding;
+import dev.assistant.api.v1.AudioInput;
 import dev.assistant.api.v1.AssistantGrpc;
 import dev.assistant.api.v1.Event;
 import dev.assistant.api.v1.RequestOptions;
@@ -84,6 +87,9 @@ class LocalStackIT {
       Event last = events.get(events.size() - 1);
       assertTrue(last.hasCompleted(), "last event: " + last);
       assertTrue(events.stream().anyMatch(Event::hasAnswer), "an answer came back");
+      // A spoken request too, so that the recognizer's metrics have their first observations.
+      List<Event> spoken = askWithSpeech(Integer.parseInt(m.get(StackService.GRPC_PORT_KEY)));
+      assertTrue(spoken.get(spoken.size() - 1).hasCompleted(), "spoken: " + spoken);
       everyMonitoredMetricIsExposed(http, stack);
       // The workers announced what they serve: a voice none has is refused at once.
       io.grpc.StatusRuntimeException refused =
@@ -100,6 +106,40 @@ class LocalStackIT {
     }
     try (var pids = Files.list(runDir.resolve("pids"))) {
       assertEquals(List.of(), pids.toList(), "every process stopped and its PID file removed");
+    }
+  }
+
+  /** One second of a 440 Hz tone as 16 kHz mono PCM16, through STT, LLM and TTS. */
+  static List<Event> askWithSpeech(int grpcPort) {
+    int rate = 16_000;
+    byte[] pcm = new byte[rate * 2];
+    for (int i = 0; i < rate; i++) {
+      short v = (short) (8000 * Math.sin(2 * Math.PI * 440 * i / rate));
+      pcm[2 * i] = (byte) v;
+      pcm[2 * i + 1] = (byte) (v >> 8);
+    }
+    ManagedChannel channel =
+        NettyChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
+    try {
+      List<Event> events = new ArrayList<>();
+      AssistantGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(3, TimeUnit.MINUTES)
+          .ask(
+              AskRequest.newBuilder()
+                  .setRequestId("local-stack-it-spoken")
+                  .setAudio(
+                      AudioInput.newBuilder()
+                          .setEncoding(AudioEncoding.AUDIO_ENCODING_PCM16)
+                          .setSampleRate(rate)
+                          .setChannels(1)
+                          .setData(ByteString.copyFrom(pcm)))
+                  .setOptions(RequestOptions.newBuilder().setMaxTokens(4))
+                  .build())
+          .forEachRemaining(events::add);
+      assertFalse(events.isEmpty(), "no events");
+      return events;
+    } finally {
+      channel.shutdownNow();
     }
   }
 

@@ -16,8 +16,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The image tarballs Jib built (profile {@code images}, which CI runs): each image's own config has
@@ -74,9 +76,56 @@ class ImageIT {
     }
   }
 
+  /**
+   * Each image's entrypoint, run from the image's own files (layers unpacked, chroot, /proc
+   * mounted as in a container) as the image's user with only the image's environment, starts its
+   * service: the main class parses its arguments and refuses the unknown one. Needs root (chroot,
+   * mount); skipped elsewhere. The full services were also run this way by hand against a broker
+   * (docs/deploy.md).
+   */
+  @Test
+  void everyEntrypointStartsFromTheImageAlone(@TempDir Path dir) throws Exception {
+    assumeTrue(
+        Boolean.getBoolean("images.built"), "images not built (mvn -Pimages ... package)");
+    assumeTrue("root".equals(System.getProperty("user.name")), "chroot needs root");
+    for (var e : JibImages.read().entrySet()) {
+      Path tar = TARGET.resolve("jib-" + e.getKey() + ".tar");
+      Path root = Files.createDirectories(dir.resolve(e.getKey()));
+      Image image = Image.read(tar);
+      run(dir, "tar", "-xf", tar.toString(), "-C", root.toString());
+      for (String layer : image.layers) {
+        run(dir, "tar", "-xzf", root.resolve(layer).toString(), "-C", root.toString());
+      }
+      Path proc = Files.createDirectories(root.resolve("proc"));
+      assumeTrue(run(dir, "mount", "-t", "proc", "proc", proc.toString()) == 0, "mount refused");
+      try {
+        List<String> command = new ArrayList<>(List.of("env", "-i"));
+        image.config.at("/config/Env").forEach(v -> command.add(v.asText()));
+        command.addAll(List.of("chroot", "--userspec=65532:65532", root.toString()));
+        image.config.at("/config/Entrypoint").forEach(a -> command.add(a.asText()));
+        command.add("--image-check");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(3, TimeUnit.MINUTES), e.getKey());
+        assertTrue(
+            out.contains("unknown argument '--image-check'"),
+            e.getKey() + " did not start its main class:\n" + out);
+      } finally {
+        run(dir, "umount", proc.toString());
+      }
+      run(dir, "rm", "-rf", root.toString());
+    }
+  }
+
+  private static int run(Path dir, String... command) throws Exception {
+    Process p = new ProcessBuilder(command).directory(dir.toFile()).inheritIO().start();
+    return p.waitFor();
+  }
+
   /** One image tarball: its config and the union of its layers' files. */
   static final class Image {
     JsonNode config;
+    final List<String> layers = new ArrayList<>();
     final Map<String, TarEntries.Entry> files = new HashMap<>();
     String passwd = "";
 
@@ -97,6 +146,7 @@ class ImageIT {
       JsonNode manifest = JSON.readTree(small.get("manifest.json")).get(0);
       image.config = JSON.readTree(small.get(manifest.get("Config").asText()));
       manifest.get("Layers").forEach(l -> layerNames.add(l.asText()));
+      image.layers.addAll(layerNames);
       // Pass 2: every layer's entries.
       try (InputStream in = new BufferedInputStream(Files.newInputStream(tarball))) {
         TarEntries.read(
