@@ -9,9 +9,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.protobuf.ByteString;
 import dev.assistant.api.v1.AskRequest;
+import dev.assistant.api.v1.AssistantGrpc;
 import dev.assistant.api.v1.AudioEncoding;
 import dev.assistant.api.v1.AudioInput;
-import dev.assistant.api.v1.AssistantGrpc;
 import dev.assistant.api.v1.Event;
 import dev.assistant.api.v1.RequestOptions;
 import dev.assistant.common.config.Config;

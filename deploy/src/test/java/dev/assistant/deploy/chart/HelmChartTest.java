@@ -220,6 +220,25 @@ class HelmChartTest {
   }
 
   @Test
+  void otherScalingModesRender() throws Exception {
+    RenderedChart hpa = RenderedChart.render(null, Map.of("autoscaling.mode", "hpa"));
+    assertTrue(hpa.ofKind("ScaledObject").isEmpty());
+    for (String worker : STAGES.keySet()) {
+      JsonNode metric =
+          hpa.get("HorizontalPodAutoscaler", name(worker)).at("/spec/metrics/0/external/metric");
+      // The gauge every worker exports (StageMetrics), per stage.
+      assertEquals("assistant_stage_consumer_lag", metric.get("name").asText());
+      assertEquals(worker, metric.at("/selector/matchLabels/stage").asText());
+    }
+    RenderedChart fixed =
+        RenderedChart.render(null, Map.of("autoscaling.mode", "none", "workers.llm.replicas", 3));
+    assertTrue(
+        fixed.ofKind("ScaledObject").isEmpty()
+            && fixed.ofKind("HorizontalPodAutoscaler").isEmpty());
+    assertEquals(3, fixed.get("Deployment", name("llm")).at("/spec/replicas").asInt());
+  }
+
+  @Test
   void moreReplicasThanPartitionsIsRefused() {
     Exception e =
         assertThrows(

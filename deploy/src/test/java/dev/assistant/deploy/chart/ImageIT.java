@@ -69,7 +69,11 @@ class ImageIT {
       Path built =
           Path.of(System.getProperty("repo.root", ".."), module, "target")
               .resolve(Path.of(jarPath).getFileName());
-      assertEquals(Files.size(built), jar.size(), n + " holds " + built);
+      // (Only when the tarball was made from that jar: a later build rewrites the jar.)
+      if (Files.getLastModifiedTime(built).compareTo(Files.getLastModifiedTime(tar)) <= 0) {
+        assertEquals(Files.size(built), jar.size(), n + " holds " + built);
+      }
+      assertTrue(jar.size() > 1_000_000, n + " holds a shaded jar");
       assertTrue(
           image.files.keySet().stream().noneMatch(f -> f.startsWith("app/")),
           n + ": nothing of the deploy module's own classes under /app");
@@ -77,31 +81,31 @@ class ImageIT {
   }
 
   /**
-   * Each image's entrypoint, run from the image's own files (layers unpacked, chroot, /proc
-   * mounted as in a container) as the image's user with only the image's environment, starts its
-   * service: the main class parses its arguments and refuses the unknown one. Needs root (chroot,
-   * mount); skipped elsewhere. The full services were also run this way by hand against a broker
+   * Each image's entrypoint, run from the image's own files (layers unpacked, chroot, /proc mounted
+   * as in a container) as the image's user with only the image's environment, starts its service:
+   * the main class parses its arguments and refuses the unknown one. Needs root (chroot, mount);
+   * skipped elsewhere. The full services were also run this way by hand against a broker
    * (docs/deploy.md).
    */
   @Test
   void everyEntrypointStartsFromTheImageAlone(@TempDir Path dir) throws Exception {
-    assumeTrue(
-        Boolean.getBoolean("images.built"), "images not built (mvn -Pimages ... package)");
+    assumeTrue(Boolean.getBoolean("images.built"), "images not built (mvn -Pimages ... package)");
     assumeTrue("root".equals(System.getProperty("user.name")), "chroot needs root");
     for (var e : JibImages.read().entrySet()) {
       Path tar = TARGET.resolve("jib-" + e.getKey() + ".tar");
       Path root = Files.createDirectories(dir.resolve(e.getKey()));
       Image image = Image.read(tar);
-      run(dir, "tar", "-xf", tar.toString(), "-C", root.toString());
+      assertEquals(0, run(dir, "tar", "-xf", tar.toString(), "-C", root.toString()));
       for (String layer : image.layers) {
-        run(dir, "tar", "-xzf", root.resolve(layer).toString(), "-C", root.toString());
+        assertEquals(
+            0, run(dir, "tar", "-xzf", root.resolve(layer).toString(), "-C", root.toString()));
       }
       Path proc = Files.createDirectories(root.resolve("proc"));
       assumeTrue(run(dir, "mount", "-t", "proc", "proc", proc.toString()) == 0, "mount refused");
       try {
         List<String> command = new ArrayList<>(List.of("env", "-i"));
         image.config.at("/config/Env").forEach(v -> command.add(v.asText()));
-        command.addAll(List.of("chroot", "--userspec=65532:65532", root.toString()));
+        command.addAll(List.of(chroot(), "--userspec=65532:65532", root.toString()));
         image.config.at("/config/Entrypoint").forEach(a -> command.add(a.asText()));
         command.add("--image-check");
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -117,9 +121,25 @@ class ImageIT {
     }
   }
 
+  /** Runs a host tool; its output (tar's notes on extended headers) is not needed. */
   private static int run(Path dir, String... command) throws Exception {
-    Process p = new ProcessBuilder(command).directory(dir.toFile()).inheritIO().start();
+    Process p =
+        new ProcessBuilder(command)
+            .directory(dir.toFile())
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
     return p.waitFor();
+  }
+
+  /** chroot by its path: the command runs under {@code env -i}, without the host's PATH. */
+  private static String chroot() {
+    for (String candidate : List.of("/usr/sbin/chroot", "/sbin/chroot", "/usr/bin/chroot")) {
+      if (Files.isExecutable(Path.of(candidate))) {
+        return candidate;
+      }
+    }
+    throw new AssertionError("no chroot on this machine");
   }
 
   /** One image tarball: its config and the union of its layers' files. */
