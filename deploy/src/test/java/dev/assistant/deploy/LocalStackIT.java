@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.google.protobuf.ByteString;
 import dev.assistant.api.v1.AskRequest;
 import dev.assistant.api.v1.AssistantGrpc;
+import dev.assistant.api.v1.AudioEncoding;
+import dev.assistant.api.v1.AudioInput;
 import dev.assistant.api.v1.Event;
 import dev.assistant.api.v1.RequestOptions;
 import dev.assistant.common.config.Config;
@@ -24,6 +27,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,6 +88,10 @@ class LocalStackIT {
       Event last = events.get(events.size() - 1);
       assertTrue(last.hasCompleted(), "last event: " + last);
       assertTrue(events.stream().anyMatch(Event::hasAnswer), "an answer came back");
+      // A spoken request too, so that the recognizer's metrics have their first observations.
+      List<Event> spoken = askWithSpeech(Integer.parseInt(m.get(StackService.GRPC_PORT_KEY)));
+      assertTrue(spoken.get(spoken.size() - 1).hasCompleted(), "spoken: " + spoken);
+      everyMonitoredMetricIsExposed(http, stack);
       // The workers announced what they serve: a voice none has is refused at once.
       io.grpc.StatusRuntimeException refused =
           assertThrows(
@@ -99,6 +108,60 @@ class LocalStackIT {
     try (var pids = Files.list(runDir.resolve("pids"))) {
       assertEquals(List.of(), pids.toList(), "every process stopped and its PID file removed");
     }
+  }
+
+  /** One second of a 440 Hz tone as 16 kHz mono PCM16, through STT, LLM and TTS. */
+  static List<Event> askWithSpeech(int grpcPort) {
+    int rate = 16_000;
+    byte[] pcm = new byte[rate * 2];
+    for (int i = 0; i < rate; i++) {
+      short v = (short) (8000 * Math.sin(2 * Math.PI * 440 * i / rate));
+      pcm[2 * i] = (byte) v;
+      pcm[2 * i + 1] = (byte) (v >> 8);
+    }
+    ManagedChannel channel =
+        NettyChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
+    try {
+      List<Event> events = new ArrayList<>();
+      AssistantGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(3, TimeUnit.MINUTES)
+          .ask(
+              AskRequest.newBuilder()
+                  .setRequestId("local-stack-it-spoken")
+                  .setAudio(
+                      AudioInput.newBuilder()
+                          .setEncoding(AudioEncoding.AUDIO_ENCODING_PCM16)
+                          .setSampleRate(rate)
+                          .setChannels(1)
+                          .setData(ByteString.copyFrom(pcm)))
+                  .setOptions(RequestOptions.newBuilder().setMaxTokens(4))
+                  .build())
+          .forEachRemaining(events::add);
+      assertFalse(events.isEmpty(), "no events");
+      return events;
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  /**
+   * Every metric the Grafana dashboard and the alert rules name is on some service's /metrics once
+   * a request has gone through (labelled series appear with their first observation).
+   */
+  private static void everyMonitoredMetricIsExposed(HttpClient http, LocalStack stack)
+      throws Exception {
+    Set<String> exposed = new TreeSet<>();
+    for (var e : stack.metricsEndpoints().entrySet()) {
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(e.getValue()).timeout(Duration.ofSeconds(10)).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, r.statusCode(), e.getKey());
+      exposed.addAll(MonitoredMetrics.exposed(r.body()));
+    }
+    Set<String> missing = new TreeSet<>(MonitoredMetrics.all());
+    missing.removeAll(exposed);
+    assertEquals(Set.of(), missing, "named in the dashboard or alerts but not exposed");
   }
 
   private static void askWithVoice(int grpcPort, String voice) {
