@@ -47,6 +47,7 @@ final class FakeAssistant extends AssistantGrpc.AssistantImplBase implements Aut
     return new StreamObserver<>() {
       long sequence;
       boolean accepted;
+      boolean awaitingHalfClose;
 
       @Override
       public void onNext(ConverseRequest r) {
@@ -65,7 +66,13 @@ final class FakeAssistant extends AssistantGrpc.AssistantImplBase implements Aut
         if (r.hasEnd() || (r.hasHeader() && r.getHeader().getNoAudio())) {
           send(Event.newBuilder().setAnswerDelta(AnswerDelta.newBuilder().setText("hi")));
           send(Event.newBuilder().setCompleted(Completed.getDefaultInstance()));
-          responses.onCompleted();
+          if (r.hasHeader()) {
+            // A text turn closes its side right after the header. Ending the call before that
+            // half-close arrives would drop it, and the test could not see it: wait for it.
+            awaitingHalfClose = true;
+          } else {
+            responses.onCompleted();
+          }
         }
       }
 
@@ -82,6 +89,9 @@ final class FakeAssistant extends AssistantGrpc.AssistantImplBase implements Aut
       @Override
       public void onCompleted() {
         callEnded.countDown();
+        if (awaitingHalfClose) {
+          responses.onCompleted();
+        }
       }
     };
   }
