@@ -12,11 +12,9 @@ import dev.assistant.api.v1.Event;
 import dev.assistant.api.v1.Stage;
 import dev.assistant.api.v1.StageTiming;
 import dev.assistant.common.kafka.Topics;
-import dev.assistant.internal.v1.ControlAck;
 import dev.assistant.internal.v1.ControlRecord;
 import dev.assistant.internal.v1.CoordinatorState;
 import dev.assistant.internal.v1.LlmRequestRecord;
-import dev.assistant.internal.v1.Reply;
 import dev.assistant.internal.v1.RequestKind;
 import dev.assistant.internal.v1.RequestRecord;
 import dev.assistant.internal.v1.ResultRecord;
@@ -39,9 +37,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The state machine of a request: joins the request with its final transcript, splits the streamed
- * answer into sentences for speech synthesis, numbers every event and routes it to the gateway that
- * owns the call, and writes the final result.
+ * The state machine of a request: joins the request with its final transcript, hands the streamed
+ * answer to the {@link SpeechPlanner} (which sentences to speak, when), has the {@link EventLog}
+ * number, store and route every event, and writes the final result.
  *
  * <p>Stage outputs carry a per-stage sequence number; one at or below the highest seen is a replay
  * by a restarted worker and is dropped, so clients never see a duplicate. Events are kept in a
@@ -60,7 +58,7 @@ final class RequestCoordinator implements Processor<String, byte[], String, Obje
       dev.assistant.gateway.GatewayMetrics.get();
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, CoordinatorState> states;
-  private KeyValueStore<String, byte[]> events;
+  private EventLog events;
   private KeyValueStore<String, String> deadlines;
 
   RequestCoordinator(Topics topics, CoordinatorSettings settings) {
@@ -72,7 +70,8 @@ final class RequestCoordinator implements Processor<String, byte[], String, Obje
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
     this.states = context.getStateStore(CoordinatorTopology.STATE_STORE);
-    this.events = context.getStateStore(CoordinatorTopology.EVENT_STORE);
+    this.events =
+        new EventLog(context.getStateStore(CoordinatorTopology.EVENT_STORE), this::forward);
     this.deadlines = context.getStateStore(CoordinatorTopology.DEADLINE_STORE);
     context.schedule(settings.purgeInterval(), PunctuationType.WALL_CLOCK_TIME, this::purge);
     context.schedule(
@@ -194,10 +193,10 @@ final class RequestCoordinator implements Processor<String, byte[], String, Obje
                     .setDuplicate(true));
     if (request.getKind() == RequestKind.REQUEST_KIND_ASK) {
       CoordinatorState.Builder state = existing.toBuilder().setRoute(request.getReplyRoute());
-      replay(state.build(), 1, true);
+      events.replay(state.build(), 1, true);
       states.put(request.getRequestId(), state.build());
     } else {
-      reply(request.getReplyRoute(), request.getRequestId(), notice.build());
+      events.reply(request.getReplyRoute(), request.getRequestId(), notice.build());
     }
   }
 
@@ -327,7 +326,7 @@ final class RequestCoordinator implements Processor<String, byte[], String, Obje
     } else if (out.hasAnswer() && !state.getAnswerDone()) {
       state.setAnswerDone(true).setAnswer(out.getAnswer());
       emit(state, Stage.STAGE_LLM, Event.newBuilder().setAnswer(out.getAnswer()));
-      if (speechSkipped(state)) {
+      if (SpeechPlanner.skipped(state)) {
         complete(state);
       } else {
         speakCompleteSentences(state, state.getPendingText(), true);
@@ -335,44 +334,11 @@ final class RequestCoordinator implements Processor<String, byte[], String, Obje
     }
   }
 
-  private static boolean speechSkipped(CoordinatorState.Builder state) {
-    return state.getRequest().getOptions().getSkipSpeech();
-  }
-
-  /** The sentence splitter: complete sentences go to speech synthesis as soon as they exist. */
+  /** Sends the sentences the text completes to speech synthesis. */
   private void speakCompleteSentences(
       CoordinatorState.Builder state, String text, boolean finished) {
-    if (speechSkipped(state)) {
-      return;
-    }
-    SentenceSplitter.Split split = SentenceSplitter.split(text, finished);
-    List<String> sentences = new ArrayList<>(split.sentences());
-    state.setPendingText(split.remainder());
-    if (finished && sentences.isEmpty()) {
-      sentences.add(""); // an empty last marker still ends the audio stream
-    }
-    for (int i = 0; i < sentences.size(); i++) {
-      boolean last = finished && i == sentences.size() - 1;
-      RequestRecord r = state.getRequest();
-      String language =
-          !r.getOptions().getSpeechLanguage().isEmpty()
-              ? r.getOptions().getSpeechLanguage()
-              : !state.getTranscript().getLanguage().isEmpty()
-                  ? state.getTranscript().getLanguage()
-                  : r.getOptions().getLanguage();
-      TtsRequestRecord.Builder tts =
-          TtsRequestRecord.newBuilder()
-              .setRequestId(r.getRequestId())
-              .setSentenceIndex(state.getNextSentence())
-              .setText(sentences.get(i))
-              .setLast(last)
-              .setOptions(r.getOptions())
-              .setLanguage(language);
-      if (r.hasDeadline()) {
-        tts.setDeadline(r.getDeadline());
-      }
-      forward(CoordinatorTopology.SINK_TTS, r.getRequestId(), tts.build().toByteArray());
-      state.setNextSentence(state.getNextSentence() + 1).setSentences(state.getNextSentence());
+    for (TtsRequestRecord tts : SpeechPlanner.sentences(state, text, finished)) {
+      forward(CoordinatorTopology.SINK_TTS, tts.getRequestId(), tts.toByteArray());
     }
   }
 
@@ -439,48 +405,21 @@ final class RequestCoordinator implements Processor<String, byte[], String, Obje
       states.put(id, state.build());
     }
     if (!control.getReplyRoute().isEmpty()) {
-      ack(control.getReplyRoute(), id, control.getCorrelationId(), existing != null, running, 0);
+      events.ack(
+          control.getReplyRoute(), id, control.getCorrelationId(), existing != null, running, 0);
     }
   }
 
   private void onRoute(String id, RouteRecord route) {
     CoordinatorState existing = states.get(id);
     if (existing == null || !existing.hasRequest()) {
-      ack(route.getReplyRoute(), id, route.getCorrelationId(), false, false, 0);
+      events.ack(route.getReplyRoute(), id, route.getCorrelationId(), false, false, 0);
       return;
     }
     CoordinatorState state = existing.toBuilder().setRoute(route.getReplyRoute()).build();
     states.put(id, state);
-    ack(route.getReplyRoute(), id, route.getCorrelationId(), state);
-    replay(state, Math.max(1, route.getFromSequence()), false);
-  }
-
-  /**
-   * Sends the stored events from {@code from} on to the request's route.
-   *
-   * @param toRepeatedAsk the receiver asked again with the same ID: its Accepted says duplicate, as
-   *     the API promises (the stored event, and what Watch replays, keep the original)
-   */
-  private void replay(CoordinatorState state, long from, boolean toRepeatedAsk) {
-    String id = state.getRequest().getRequestId();
-    try (KeyValueIterator<String, byte[]> it =
-        events.range(eventKey(id, from), eventKey(id, Long.MAX_VALUE))) {
-      while (it.hasNext()) {
-        KeyValue<String, byte[]> kv = it.next();
-        try {
-          Event event = Event.parseFrom(kv.value);
-          if (toRepeatedAsk && event.hasAccepted()) {
-            event =
-                event.toBuilder()
-                    .setAccepted(event.getAccepted().toBuilder().setDuplicate(true))
-                    .build();
-          }
-          reply(state.getRoute(), id, event);
-        } catch (InvalidProtocolBufferException e) {
-          log.error("corrupt stored event {}", kv.key);
-        }
-      }
-    }
+    events.ack(route.getReplyRoute(), id, route.getCorrelationId(), state);
+    events.replay(state, Math.max(1, route.getFromSequence()), false);
   }
 
   // --- completion ------------------------------------------------------------------------------
@@ -579,12 +518,7 @@ final class RequestCoordinator implements Processor<String, byte[], String, Obje
     }
     for (String id : forget) {
       states.delete(id);
-      List<String> keys = new ArrayList<>();
-      try (KeyValueIterator<String, byte[]> it =
-          events.range(eventKey(id, 0), eventKey(id, Long.MAX_VALUE))) {
-        it.forEachRemaining(kv -> keys.add(kv.key));
-      }
-      keys.forEach(events::delete);
+      events.forget(id);
     }
   }
 
@@ -658,69 +592,16 @@ final class RequestCoordinator implements Processor<String, byte[], String, Obje
 
   // --- events ----------------------------------------------------------------------------------
 
-  /** Numbers an event, stores it for replay and routes it to the owning gateway. */
   private void emit(CoordinatorState.Builder state, Stage stage, Event.Builder event) {
-    String id = state.getRequest().getRequestId();
-    long seq = state.getNextSequence();
-    state.setNextSequence(seq + 1);
-    Event e = event.setRequestId(id).setSequence(seq).setStage(stage).setTime(now()).build();
-    events.put(eventKey(id, seq), e.toByteArray());
-    reply(state.getRoute(), id, e);
-  }
-
-  private void reply(String route, String id, Event event) {
-    if (route.isEmpty()) {
-      return; // batch submissions nobody watches
-    }
-    forward(
-        CoordinatorTopology.SINK_REPLIES,
-        id,
-        new CoordinatorTopology.RoutedReply(route, Reply.newBuilder().setEvent(event).build()));
-  }
-
-  private void ack(String route, String id, String correlation, CoordinatorState state) {
-    ack(route, id, correlation, true, !state.getFinished(), state.getNextSequence() - 1);
-  }
-
-  private void ack(
-      String route,
-      String id,
-      String correlation,
-      boolean found,
-      boolean running,
-      long lastSequence) {
-    if (route.isEmpty()) {
-      return;
-    }
-    forward(
-        CoordinatorTopology.SINK_REPLIES,
-        id,
-        new CoordinatorTopology.RoutedReply(
-            route,
-            Reply.newBuilder()
-                .setAck(
-                    ControlAck.newBuilder()
-                        .setRequestId(id)
-                        .setCorrelationId(correlation)
-                        .setFound(found)
-                        .setWasRunning(running)
-                        .setLastSequence(Math.max(0, lastSequence)))
-                .build()));
+    events.emit(state, stage, event);
   }
 
   private void forward(String child, String key, Object value) {
     context.forward(new Record<>(key, value, context.currentSystemTimeMs()), child);
   }
 
-  /** Event store key: request ID, a separator below any ID character, zero-padded sequence. */
   static String eventKey(String id, long seq) {
-    // Hand-padded: String.format costs a locale lookup per call, and this runs once per event.
-    String digits = Long.toString(seq);
-    StringBuilder key = new StringBuilder(id.length() + 20).append(id).append('\u0001');
-    for (int i = digits.length(); i < 19; i++) {
-      key.append('0');
-    }
-    return key.append(digits).toString();
+    return EventLog.eventKey(id, seq);
   }
 
   private static Timestamp now() {
