@@ -234,10 +234,15 @@ final class ConverseCall implements StreamObserver<ConverseRequest> {
             .setCancelled(true)
             .setAt(CallSupport.now())
             .build());
-    if (!header.getNoAudio() && !ended) {
+    // A recognizer holding this request's chunks waits for the last one: send it an empty end
+    // marker. When no chunk went out, no recognizer waits — and a lone empty chunk would reach
+    // one as a request with no audio at all (refused and dead-lettered as invalid input) if it
+    // arrives before the cancellation does.
+    if (!header.getNoAudio() && !ended && nextChunk > 0) {
       ended = true;
       publishChunk(ByteString.EMPTY, true);
     }
+    ended = true;
   }
 
   private void fail(StatusRuntimeException e) {

@@ -58,6 +58,7 @@ import org.junit.jupiter.api.Test;
 class AssistantServiceTest {
   /** Records what the API publishes. */
   static final class RecordingSink implements RequestSink {
+    volatile boolean brokerDown;
     final List<RequestRecord> requests = new CopyOnWriteArrayList<>();
     final List<AudioChunkRecord> audio = new CopyOnWriteArrayList<>();
     final List<ControlRecord> controls = new CopyOnWriteArrayList<>();
@@ -66,7 +67,9 @@ class AssistantServiceTest {
     @Override
     public CompletableFuture<?> request(RequestRecord r) {
       requests.add(r);
-      return CompletableFuture.completedFuture(null);
+      return brokerDown
+          ? CompletableFuture.failedFuture(new java.io.IOException("broker unreachable"))
+          : CompletableFuture.completedFuture(null);
     }
 
     @Override
@@ -288,6 +291,27 @@ class AssistantServiceTest {
     assertEquals(500, last.getData().size());
     assertEquals(List.of(0, 1, 2), sink.audio.stream().map(AudioChunkRecord::getSeq).toList());
     assertTrue(sink.audio.get(0).hasOptions(), "the first chunk carries the recognizer's options");
+  }
+
+  @Test
+  void aConverseWhoseRequestCannotBePublishedSendsNoAudioAtAll() throws Exception {
+    sink.brokerDown = true;
+    CompletableFuture<Event> first = new CompletableFuture<>();
+    StreamObserver<ConverseRequest> call = AssistantGrpc.newStub(channel).converse(observer(first));
+    call.onNext(
+        ConverseRequest.newBuilder()
+            .setHeader(
+                ConverseHeader.newBuilder()
+                    .setAudioEncoding(AudioEncoding.AUDIO_ENCODING_PCM16)
+                    .setSampleRate(16000)
+                    .setChannels(1))
+            .build());
+    ExecutionException e =
+        assertThrows(ExecutionException.class, () -> first.get(5, TimeUnit.SECONDS));
+    assertEquals(Status.Code.UNAVAILABLE, Status.fromThrowable(e.getCause()).getCode());
+    assertTrue(sink.controls.get(0).getCancelled(), "the request is cancelled");
+    // An empty "last" chunk 0 would reach a recognizer as a request without audio.
+    assertEquals(List.of(), sink.audio);
   }
 
   private static <T> StreamObserver<T> observer(CompletableFuture<T> first) {
