@@ -4,10 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.assistant.gateway.http.RequestBodies;
 import io.grpc.StatusRuntimeException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -102,28 +101,11 @@ abstract class Endpoint implements HttpHandler {
   /** The whole body, refused with 413 beyond the limit (by its declared length when it has one). */
   byte[] body(HttpExchange exchange) throws IOException {
     long limit = settings.maxBodyBytes();
-    String declared = exchange.getRequestHeaders().getFirst("Content-Length");
-    if (declared != null) {
-      try {
-        if (Long.parseLong(declared.trim()) > limit) {
-          throw tooLarge(limit);
-        }
-      } catch (NumberFormatException e) {
-        throw ApiError.invalid(null, "Content-Length '" + declared + "' is not a number");
-      }
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    byte[] buffer = new byte[64 * 1024];
-    try (InputStream in = exchange.getRequestBody()) {
-      int n;
-      while ((n = in.read(buffer)) > 0) {
-        if (out.size() + (long) n > limit) {
-          throw tooLarge(limit);
-        }
-        out.write(buffer, 0, n);
-      }
-    }
-    return out.toByteArray();
+    return RequestBodies.read(
+        exchange,
+        limit,
+        declared -> ApiError.invalid(null, "Content-Length '" + declared + "' is not a number"),
+        () -> tooLarge(limit));
   }
 
   private static ApiError tooLarge(long limit) {

@@ -1,8 +1,8 @@
 package dev.assistant.gateway.web;
 
 import com.sun.net.httpserver.HttpExchange;
+import dev.assistant.gateway.http.RequestBodies;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 /** Reading request bodies under a limit, and writing small JSON or text answers. */
@@ -11,27 +11,11 @@ final class Bodies {
 
   /** The whole body, refused with 413 past {@code limit} bytes (nothing more is read then). */
   static byte[] read(HttpExchange exchange, long limit) throws IOException {
-    String declared = exchange.getRequestHeaders().getFirst("Content-Length");
-    if (declared != null) {
-      try {
-        if (Long.parseLong(declared.trim()) > limit) {
-          throw tooLarge(limit);
-        }
-      } catch (NumberFormatException e) {
-        throw new HttpError(400, "Content-Length is not a number");
-      }
-    }
-    try (InputStream in = exchange.getRequestBody()) {
-      byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
-      if (body.length > limit) {
-        throw tooLarge(limit);
-      }
-      return body;
-    }
-  }
-
-  private static HttpError tooLarge(long limit) {
-    return new HttpError(413, "the request body exceeds the limit of " + limit + " bytes");
+    return RequestBodies.read(
+        exchange,
+        limit,
+        declared -> new HttpError(400, "Content-Length is not a number"),
+        () -> new HttpError(413, "the request body exceeds the limit of " + limit + " bytes"));
   }
 
   static void json(HttpExchange exchange, int status, Object value) throws IOException {
