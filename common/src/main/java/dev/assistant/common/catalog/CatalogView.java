@@ -1,18 +1,14 @@
 package dev.assistant.common.catalog;
 
 import dev.assistant.api.v1.Stage;
+import dev.assistant.common.kafka.CompactedTopicFollower;
 import dev.assistant.common.kafka.KafkaSettings;
-import dev.assistant.common.kafka.Partitions;
 import dev.assistant.internal.v1.CatalogRecord;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,16 +22,27 @@ public final class CatalogView implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CatalogView.class);
 
   private final Map<String, CatalogRecord> entries = new ConcurrentHashMap<>();
-  private final KafkaConsumer<String, byte[]> consumer;
-  private final String topic;
-  private final Thread thread;
-  private volatile boolean closed;
+  private final CompactedTopicFollower follower;
 
   public CatalogView(KafkaSettings kafka, String topic) {
-    this.consumer = new KafkaConsumer<>(kafka.consumer(null));
-    this.topic = topic;
-    this.thread = new Thread(this::run, "catalog-" + topic);
-    this.thread.setDaemon(true);
+    this.follower =
+        new CompactedTopicFollower(
+            kafka,
+            topic,
+            "catalog-" + topic,
+            new CompactedTopicFollower.Listener() {
+              @Override
+              public void apply(ConsumerRecord<String, byte[]> r) {
+                CatalogView.this.apply(r.key(), r.value());
+              }
+
+              @Override
+              public void stopped(RuntimeException cause) {
+                log.error(
+                    "catalog reader stopped: requests are no longer checked against it", cause);
+                entries.clear(); // an outdated catalog must not refuse what workers now serve
+              }
+            });
   }
 
   /** Key of an instance's entry. */
@@ -44,7 +51,7 @@ public final class CatalogView implements AutoCloseable {
   }
 
   public CatalogView start() {
-    thread.start();
+    follower.start();
     return this;
   }
 
@@ -66,36 +73,8 @@ public final class CatalogView implements AutoCloseable {
     }
   }
 
-  private void run() {
-    try {
-      List<TopicPartition> partitions = Partitions.of(consumer, topic, Duration.ofSeconds(60));
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      while (!closed) {
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          apply(r.key(), r.value());
-        }
-      }
-    } catch (WakeupException e) {
-      if (!closed) {
-        log.error("catalog reader woken unexpectedly", e);
-      }
-    } catch (RuntimeException e) {
-      log.error("catalog reader stopped: requests are no longer checked against it", e);
-      entries.clear(); // an outdated catalog must not refuse what workers now serve
-    } finally {
-      consumer.close(Duration.ofSeconds(2));
-    }
-  }
-
   @Override
   public void close() {
-    closed = true;
-    consumer.wakeup();
-    try {
-      thread.join(5000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    follower.close();
   }
 }
