@@ -11,7 +11,6 @@ import io.grpc.Deadline;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
@@ -159,10 +158,5 @@ final class CallSupport {
     } catch (Exception ignored) {
       // unregistering cannot fail in a way the caller could act on
     }
-  }
-
-  /** How long a Converse may send nothing before its end. */
-  Duration converseIdleTimeout() {
-    return settings.converseIdleTimeout();
   }
 }
