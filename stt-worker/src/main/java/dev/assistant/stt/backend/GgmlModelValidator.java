@@ -258,18 +258,19 @@ public final class GgmlModelValidator {
     if (in.position + bytes > in.size) {
       in.skip(bytes, what); // reports the truncation
     }
-    int step = type == GgmlType.F32 ? 4 : type == GgmlType.F16 ? 2 : type.blockBytes();
-    byte[] block = new byte[step];
-    for (long i = 0; i < bytes / step; i++) {
-      in.read(block, what);
-      if (type == GgmlType.F32) {
-        float v =
-            Float.intBitsToFloat(ByteBuffer.wrap(block).order(ByteOrder.LITTLE_ENDIAN).getInt());
+    if (type == GgmlType.F32) {
+      for (long i = 0; i < elements; i++) {
+        float v = Float.intBitsToFloat(in.int32(what));
         if (!(Math.abs(v) <= MAX_WEIGHT)) {
           throw badValue(where, name, i, String.valueOf(v));
         }
-        continue;
       }
+      return;
+    }
+    int step = type == GgmlType.F16 ? 2 : type.blockBytes();
+    byte[] block = new byte[step];
+    for (long i = 0; i < bytes / step; i++) {
+      in.read(block, what);
       for (int h = 0; h < type.scaleCount(); h++) {
         if (nonFiniteHalf(block, 2 * h)) {
           throw badValue(
