@@ -366,9 +366,34 @@ class ChaosIT {
     return m;
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
+  private static final java.util.Set<Integer> GIVEN_PORTS = new java.util.HashSet<>();
+
+  /**
+   * A port that is free now, drawn below the kernel's ephemeral range (32768 on Linux): a port from
+   * that range, which binding port 0 hands out, can be taken as the local end of some outgoing
+   * connection before the service meant for it binds it (a gateway then failed to start with
+   * "Address already in use"). The ports a scaled instance derives (+1, +10) must be free too.
+   */
+  private static synchronized int freePort() throws IOException {
+    for (int tries = 0; tries < 1000; tries++) {
+      int port = java.util.concurrent.ThreadLocalRandom.current().nextInt(20_000, 32_000);
+      if (!GIVEN_PORTS.contains(port)
+          && bindable(port)
+          && bindable(port + 1)
+          && bindable(port + 10)) {
+        GIVEN_PORTS.add(port);
+        return port;
+      }
+    }
+    throw new IOException("no free port below the ephemeral range");
+  }
+
+  private static boolean bindable(int port) {
+    try (ServerSocket s = new ServerSocket()) {
+      s.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 1);
+      return true;
+    } catch (IOException e) {
+      return false;
     }
   }
 }
